@@ -1,0 +1,71 @@
+//! Command-line interface: clap definitions, printing and the exit code. The only module that
+//! writes to stdout or stderr.
+
+mod check;
+mod exit;
+mod fields;
+pub mod live;
+mod output;
+mod rules;
+mod validate;
+
+use std::ffi::OsString;
+
+use clap::{Parser, Subcommand};
+
+pub use exit::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage, policy or configuration error
+  3  input error: unreadable, malformed or incomplete dump, or a failed API call";
+
+/// Policy compliance linter for Alibaba Cloud DBS backup plans.
+#[derive(Debug, Parser)]
+#[command(name = "dbs-lint", version, about, after_help = EXIT_CODES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = output::ColorChoice::Auto)]
+    color: output::ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check backup plans from saved DescribeBackupPlanList dumps against policies.
+    #[command(after_help = EXIT_CODES)]
+    Check(check::CheckArgs),
+    /// Validate policy files without checking any plan.
+    #[command(after_help = EXIT_CODES)]
+    Validate(validate::ValidateArgs),
+    /// List the rules of the given policies (default: the built-in pack).
+    Rules(rules::RulesArgs),
+    /// List the BackupPlanDetail fields policies can test, with their types.
+    Fields(fields::FieldsArgs),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::Usage.code() } else { ExitCode::Clean.code() };
+        }
+    };
+    let out = output::Output::new(cli.color);
+    let code = match cli.command {
+        Command::Check(args) => check::run(args, &out),
+        Command::Validate(args) => validate::run(args, &out),
+        Command::Rules(args) => rules::run(args, &out),
+        Command::Fields(args) => fields::run(args, &out),
+    };
+    code.code()
+}

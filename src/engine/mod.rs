@@ -1,0 +1,175 @@
+//! The engine: every rule on every plan → pass, fail, indeterminate or not applicable.
+//! Pure and synchronous: no I/O, no printing.
+
+pub mod eval;
+
+use serde::Serialize;
+
+use crate::model::{FieldId, Plan, Slot};
+use crate::policy::{OnMissing, Rule, Severity};
+use eval::{explain, truth, Leaf, Truth};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// A value the rule needs is missing, null or unparsable.
+    Indeterminate,
+    NotApplicable,
+}
+
+/// A rule that did not pass on a plan.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: usize,
+    pub plan: usize,
+    pub outcome: Outcome,
+    pub severity: Severity,
+    pub message: String,
+    /// The field whose value decided, if one did.
+    pub field: Option<FieldId>,
+    pub actual: Option<Slot>,
+    pub expected: Option<String>,
+    /// Each test that decided, described ("X is 30, expected ≥ 365").
+    pub reasons: Vec<String>,
+}
+
+/// How one rule fared over all plans.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct RuleStats {
+    pub pass: usize,
+    pub fail: usize,
+    pub indeterminate: usize,
+    pub not_applicable: usize,
+}
+
+impl RuleStats {
+    /// Plans the rule applied to.
+    pub fn applied(&self) -> usize {
+        self.pass + self.fail + self.indeterminate
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    /// In plan order, then rule order.
+    pub findings: Vec<Finding>,
+    /// One entry per rule, in rule order.
+    pub stats: Vec<RuleStats>,
+    pub plans: usize,
+}
+
+/// Evaluates every rule on every plan.
+pub fn evaluate(rules: &[Rule], plans: &[Plan]) -> Evaluation {
+    let mut out = Evaluation {
+        findings: Vec::new(),
+        stats: vec![RuleStats::default(); rules.len()],
+        plans: plans.len(),
+    };
+    for (p, plan) in plans.iter().enumerate() {
+        for (r, rule) in rules.iter().enumerate() {
+            let (outcome, finding) = check(rule, plan);
+            let stats = &mut out.stats[r];
+            match outcome {
+                Outcome::Pass => stats.pass += 1,
+                Outcome::Fail => stats.fail += 1,
+                Outcome::Indeterminate => stats.indeterminate += 1,
+                Outcome::NotApplicable => stats.not_applicable += 1,
+            }
+            if let Some(mut f) = finding {
+                f.rule = r;
+                f.plan = p;
+                out.findings.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// One rule on one plan.
+pub fn check(rule: &Rule, plan: &Plan) -> (Outcome, Option<Finding>) {
+    if let Some(when) = &rule.when {
+        match truth(when, plan) {
+            Truth::False => return (Outcome::NotApplicable, None),
+            Truth::Unknown => return missing(rule, explain(when, plan), true),
+            Truth::True => {}
+        }
+    }
+    match truth(&rule.assert, plan) {
+        Truth::True => (Outcome::Pass, None),
+        Truth::Unknown => missing(rule, explain(&rule.assert, plan), false),
+        Truth::False => {
+            let leaves: Vec<Leaf<'_>> = explain(&rule.assert, plan)
+                .into_iter()
+                .filter(|l| l.truth == if l.negated { Truth::True } else { Truth::False })
+                .collect();
+            let reasons: Vec<String> = leaves.iter().map(Leaf::describe).collect();
+            let message = match &rule.message {
+                Some(t) => t.render(plan),
+                None => reasons.join("; "),
+            };
+            let first = leaves.first();
+            (
+                Outcome::Fail,
+                Some(Finding {
+                    rule: 0,
+                    plan: 0,
+                    outcome: Outcome::Fail,
+                    severity: rule.severity,
+                    message,
+                    field: first.map(|l| l.test.field),
+                    actual: first.map(|l| l.actual.clone()),
+                    expected: first.map(|l| expectation(l)),
+                    reasons,
+                }),
+            )
+        }
+    }
+}
+
+fn expectation(leaf: &Leaf<'_>) -> String {
+    if leaf.negated {
+        format!("not {}", leaf.test.op.expectation())
+    } else {
+        leaf.test.op.expectation()
+    }
+}
+
+/// A rule that could not be decided because a value is missing, null or unparsable.
+fn missing(rule: &Rule, leaves: Vec<Leaf<'_>>, in_when: bool) -> (Outcome, Option<Finding>) {
+    match rule.on_missing {
+        OnMissing::Pass => return (Outcome::Pass, None),
+        OnMissing::Skip => return (Outcome::NotApplicable, None),
+        OnMissing::Fail => {}
+    }
+    let unknown: Vec<&Leaf<'_>> = leaves.iter().filter(|l| l.truth == Truth::Unknown).collect();
+    let what: Vec<String> = unknown
+        .iter()
+        .map(|l| match l.actual {
+            Slot::Null => format!("{} is null", l.test.field),
+            Slot::Unparsable(why) => format!("{} cannot be read: {why}", l.test.field),
+            _ => format!("{} is missing", l.test.field),
+        })
+        .collect();
+    let message = if in_when {
+        format!("cannot tell whether the rule applies: {}", what.join(", "))
+    } else {
+        format!("cannot verify: {}", what.join(", "))
+    };
+    let first = unknown.first();
+    (
+        Outcome::Indeterminate,
+        Some(Finding {
+            rule: 0,
+            plan: 0,
+            outcome: Outcome::Indeterminate,
+            severity: rule.severity,
+            message,
+            field: first.map(|l| l.test.field),
+            actual: first.map(|l| l.actual.clone()),
+            expected: first.map(|l| expectation(l)),
+            reasons: unknown.iter().map(|l| l.describe()).collect(),
+        }),
+    )
+}

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(dbs_lint::cli::run(std::env::args_os()));
+}

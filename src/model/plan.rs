@@ -1,0 +1,88 @@
+//! A backup plan as the engine sees it.
+
+use super::catalogue::FieldId;
+use super::value::Slot;
+
+/// A set of catalogued fields (52 fit in a `u64`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FieldSet(u64);
+
+impl FieldSet {
+    pub fn all() -> FieldSet {
+        FieldSet((1u64 << super::FIELDS.len()) - 1)
+    }
+    pub fn insert(&mut self, field: FieldId) {
+        self.0 |= 1 << field.index();
+    }
+    pub fn contains(self, field: FieldId) -> bool {
+        self.0 & (1 << field.index()) != 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = FieldId> {
+        FieldId::all().filter(move |f| self.contains(*f))
+    }
+}
+
+impl FromIterator<FieldId> for FieldSet {
+    fn from_iter<I: IntoIterator<Item = FieldId>>(iter: I) -> Self {
+        let mut set = FieldSet::default();
+        for f in iter {
+            set.insert(f);
+        }
+        set
+    }
+}
+
+/// Where a plan was read from: which input, and the byte range of its JSON object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanOrigin {
+    pub input: u32,
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// One backup plan: its identity, the values of the fields that were loaded, and its origin.
+///
+/// Only the fields asked for at load time are kept; the raw JSON of the whole plan (including
+/// fields the catalogue does not know) stays available through its origin.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub id: Box<str>,
+    pub name: Option<Box<str>>,
+    pub region: Option<Box<str>>,
+    values: Vec<(FieldId, Slot)>,
+    pub origin: PlanOrigin,
+}
+
+static MISSING: Slot = Slot::Missing;
+
+impl Plan {
+    pub fn new(
+        id: Box<str>,
+        name: Option<Box<str>>,
+        region: Option<Box<str>>,
+        mut values: Vec<(FieldId, Slot)>,
+        origin: PlanOrigin,
+    ) -> Plan {
+        values.sort_unstable_by_key(|(f, _)| *f);
+        Plan {
+            id,
+            name,
+            region,
+            values,
+            origin,
+        }
+    }
+
+    /// The value of `field`; [`Slot::Missing`] when absent (or not loaded).
+    pub fn get(&self, field: FieldId) -> &Slot {
+        match self.values.binary_search_by_key(&field, |(f, _)| *f) {
+            Ok(i) => &self.values[i].1,
+            Err(_) => &MISSING,
+        }
+    }
+
+    /// The loaded values, in catalogue order.
+    pub fn values(&self) -> &[(FieldId, Slot)] {
+        &self.values
+    }
+}

@@ -1,0 +1,228 @@
+//! A validated policy: rules whose conditions are resolved against the field catalogue.
+
+use std::fmt;
+use std::sync::Arc;
+
+use globset::GlobMatcher;
+use regex::Regex;
+use serde::Serialize;
+
+use super::error::Span;
+use super::template::Template;
+use crate::model::{FieldId, FieldSet, Weekdays};
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const NAMES: &'static [&'static str] = &["error", "warning", "note"];
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" => Some(Severity::Note),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule does when a value it needs is missing, null or unparsable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnMissing {
+    /// Report the plan as indeterminate; this fails the gate like a violation.
+    Fail,
+    /// Count the plan as passing.
+    Pass,
+    /// Treat the rule as not applicable to the plan.
+    Skip,
+}
+
+impl OnMissing {
+    pub const NAMES: &'static [&'static str] = &["fail", "pass", "skip"];
+    pub fn parse(s: &str) -> Option<OnMissing> {
+        match s {
+            "fail" => Some(OnMissing::Fail),
+            "pass" => Some(OnMissing::Pass),
+            "skip" => Some(OnMissing::Skip),
+            _ => None,
+        }
+    }
+}
+
+/// A value written in a policy, already converted to the field's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    Bool(bool),
+    Text(String),
+    Time(u16),
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Int(i) => write!(f, "{i}"),
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Text(s) => write!(f, "\"{s}\""),
+            Literal::Time(m) => write!(f, "{:02}:{:02}", m / 60, m % 60),
+        }
+    }
+}
+
+/// One comparison of a field's value.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Eq(Literal),
+    Ne(Literal),
+    Lt(Literal),
+    Lte(Literal),
+    Gt(Literal),
+    Gte(Literal),
+    In(Vec<Literal>),
+    NotIn(Vec<Literal>),
+    Glob(String, GlobMatcher),
+    Regex(Regex),
+    Exists(bool),
+    Empty(bool),
+    Includes(Weekdays),
+    CountGte(u32),
+    CountLte(u32),
+}
+
+impl Op {
+    /// What the operator expects, as a phrase: "≥ 365", "one of ...".
+    pub fn expectation(&self) -> String {
+        let list = |items: &[Literal]| items.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+        match self {
+            Op::Eq(l) => format!("= {l}"),
+            Op::Ne(l) => format!("≠ {l}"),
+            Op::Lt(l) => format!("< {l}"),
+            Op::Lte(l) => format!("≤ {l}"),
+            Op::Gt(l) => format!("> {l}"),
+            Op::Gte(l) => format!("≥ {l}"),
+            Op::In(items) => format!("one of [{}]", list(items)),
+            Op::NotIn(items) => format!("none of [{}]", list(items)),
+            Op::Glob(g, _) => format!("matching glob \"{g}\""),
+            Op::Regex(r) => format!("matching regex /{}/", r.as_str()),
+            Op::Exists(true) => "present".into(),
+            Op::Exists(false) => "absent".into(),
+            Op::Empty(true) => "empty".into(),
+            Op::Empty(false) => "not empty".into(),
+            Op::Includes(days) => format!("including {days}"),
+            Op::CountGte(n) => format!("at least {n} day(s)"),
+            Op::CountLte(n) => format!("at most {n} day(s)"),
+        }
+    }
+}
+
+/// A test of one field.
+#[derive(Debug, Clone)]
+pub struct Test {
+    pub field: FieldId,
+    pub op: Op,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    Test(Test),
+}
+
+impl Condition {
+    pub fn fields(&self, set: &mut FieldSet) {
+        match self {
+            Condition::All(c) | Condition::Any(c) => c.iter().for_each(|c| c.fields(set)),
+            Condition::Not(c) => c.fields(set),
+            Condition::Test(t) => set.insert(t.field),
+        }
+    }
+}
+
+/// Where a rule is written.
+#[derive(Debug, Clone)]
+pub struct RuleOrigin {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: Option<String>,
+    pub severity: Severity,
+    pub when: Option<Condition>,
+    pub assert: Condition,
+    pub message: Option<Template>,
+    pub help: Option<String>,
+    pub rationale: Option<String>,
+    pub on_missing: OnMissing,
+    pub controls: Vec<String>,
+    /// Name of the policy (or pack) the rule comes from.
+    pub policy: String,
+    pub origin: RuleOrigin,
+}
+
+impl Rule {
+    /// Every field the rule reads, in its conditions and its message.
+    pub fn fields(&self) -> FieldSet {
+        let mut set = FieldSet::default();
+        if let Some(w) = &self.when {
+            w.fields(&mut set);
+        }
+        self.assert.fields(&mut set);
+        if let Some(m) = &self.message {
+            m.fields().for_each(|f| set.insert(f));
+        }
+        set
+    }
+}
+
+/// The rules of a run, from one or more policy files and packs.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub policies: Vec<PolicyInfo>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyInfo {
+    pub name: String,
+    /// The file it was read from, or `builtin:<pack>`.
+    pub source: String,
+    pub rules: usize,
+}
+
+impl RuleSet {
+    pub fn fields(&self) -> FieldSet {
+        let mut set = FieldSet::default();
+        for rule in &self.rules {
+            rule.fields().iter().for_each(|f| set.insert(f));
+        }
+        set
+    }
+}

@@ -1,0 +1,13 @@
+//! Where plans come from: saved dumps and the live DBS API.
+
+pub mod api;
+pub mod dump;
+pub mod error;
+pub mod file;
+pub mod load;
+pub mod plan_reader;
+
+pub use dump::Shape;
+pub use error::InputError;
+pub use file::{LineCol, SourceFile};
+pub use load::{load, Completeness, Dataset, InputSpec, InputSummary, LoadOptions};

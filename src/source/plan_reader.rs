@@ -1,0 +1,260 @@
+//! Reads one plan object into a [`Plan`], checking every catalogued value against its type.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserializer;
+use serde_json::value::RawValue;
+
+use super::error::{At, InputError};
+use super::file::SourceFile;
+use crate::model::catalogue::well_known;
+use crate::model::value::{self, Slot, Value};
+use crate::model::{FieldId, FieldSet, Kind, Plan, PlanOrigin, FIELDS};
+
+/// Field names in byte order, for binary search.
+fn field_index() -> &'static [(&'static str, FieldId)] {
+    static INDEX: OnceLock<Vec<(&'static str, FieldId)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: Vec<_> = FieldId::all().map(|f| (f.name(), f)).collect();
+        index.sort_unstable_by_key(|(name, _)| *name);
+        index
+    })
+}
+
+fn lookup(name: &str) -> Option<FieldId> {
+    let index = field_index();
+    index
+        .binary_search_by_key(&name, |(n, _)| n)
+        .ok()
+        .map(|i| index[i].1)
+}
+
+/// A plan object's catalogued keys with their raw values, in document order.
+struct RawFields<'a> {
+    fields: Vec<(FieldId, &'a RawValue)>,
+    duplicate: Option<(FieldId, &'a RawValue)>,
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Option<FieldId>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Option<FieldId>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(lookup(v))
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = RawFields<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a backup plan object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut seen = FieldSet::default();
+        let mut out = RawFields {
+            fields: Vec::with_capacity(FIELDS.len()),
+            duplicate: None,
+        };
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match key {
+                Some(field) => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    if seen.contains(field) {
+                        out.duplicate.get_or_insert((field, raw));
+                    } else {
+                        seen.insert(field);
+                        out.fields.push((field, raw));
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn raw_fields(text: &str) -> Result<RawFields<'_>, serde_json::Error> {
+    // serde_json's recursion limit (128) stays on: plans are shallow, and a deeper document is
+    // refused with an error instead of exhausting the stack.
+    serde_json::Deserializer::from_str(text).deserialize_map(FieldsVisitor)
+}
+
+/// Byte offset and length of `field`'s value inside the plan object starting at `plan_offset`.
+pub fn locate_field(file: &SourceFile, plan: &PlanOrigin, field: FieldId) -> Option<(usize, usize)> {
+    let start = plan.offset as usize;
+    let text = file.text().get(start..start + plan.len as usize)?;
+    let fields = raw_fields(text).ok()?;
+    fields
+        .fields
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, raw)| (file.offset_of(raw.get()), raw.get().len()))
+}
+
+/// Reads the plan whose raw JSON is `raw` (a slice of `file`), keeping the fields in `retain`.
+pub fn read_plan(
+    file: &Arc<SourceFile>,
+    input: u32,
+    raw: &RawValue,
+    retain: FieldSet,
+    errors: &mut Vec<InputError>,
+) -> Option<Plan> {
+    let text = raw.get();
+    let offset = file.offset_of(text);
+    if !text.starts_with('{') {
+        errors.push(InputError::shape(
+            file,
+            offset,
+            text.len().min(80),
+            format!("expected a backup plan object, found {}", json_kind(text)),
+            None,
+        ));
+        return None;
+    }
+    let fields = match raw_fields(text) {
+        Ok(f) => f,
+        Err(e) => {
+            let local = SourceFile::offset_of_line_col(text, e.line(), e.column());
+            errors.push(InputError::syntax(file, offset + local, e.to_string()));
+            return None;
+        }
+    };
+    let plan_label = |fields: &RawFields<'_>| -> String {
+        fields
+            .fields
+            .iter()
+            .find(|(f, _)| *f == well_known::BACKUP_PLAN_ID)
+            .map(|(_, raw)| raw.get().trim_matches('"').to_string())
+            .unwrap_or_else(|| "(no BackupPlanId)".to_string())
+    };
+    let before = errors.len();
+    if let Some((field, raw)) = fields.duplicate {
+        let at = At::new(file, file.offset_of(raw.get()), raw.get().len().min(80));
+        errors.push(InputError::DuplicateKey {
+            plan: plan_label(&fields),
+            key: field.name().to_string(),
+            file: Arc::clone(file),
+            span: at.span,
+            at,
+        });
+    }
+    let mut values = Vec::with_capacity(fields.fields.len());
+    let (mut id, mut name, mut region) = (None, None, None);
+    for &(field, raw) in &fields.fields {
+        let def = field.def();
+        let keep = retain.contains(field)
+            || matches!(
+                field,
+                well_known::BACKUP_PLAN_ID | well_known::BACKUP_PLAN_NAME | well_known::BACKUP_PLAN_REGION
+            );
+        if !keep && def.kind == Kind::Text {
+            // Any string or number is a valid text value: check the shape without copying it.
+            if matches!(raw.get().as_bytes()[0], b'"' | b'-' | b'0'..=b'9' | b'n') {
+                continue;
+            }
+        }
+        match value::read(def, raw.get()) {
+            Ok(slot) => {
+                match (field, &slot) {
+                    (well_known::BACKUP_PLAN_ID, Slot::Present(Value::Text(t))) => id = Some(t.clone()),
+                    (well_known::BACKUP_PLAN_NAME, Slot::Present(Value::Text(t))) => name = Some(t.clone()),
+                    (well_known::BACKUP_PLAN_REGION, Slot::Present(Value::Text(t))) => region = Some(t.clone()),
+                    _ => {}
+                }
+                if keep {
+                    values.push((field, slot));
+                }
+            }
+            Err(e) => {
+                let at = At::new(file, file.offset_of(raw.get()), raw.get().len().min(80));
+                errors.push(InputError::BadValue {
+                    plan: plan_label(&fields),
+                    field: def.name,
+                    message: e.0,
+                    help: Some(format!(
+                        "{} is {}{}",
+                        def.name,
+                        describe_kind(def.kind),
+                        def.unit.map(|u| format!(" ({u})")).unwrap_or_default()
+                    )),
+                    file: Arc::clone(file),
+                    span: at.span,
+                    at,
+                });
+            }
+        }
+    }
+    let id = match id {
+        Some(id) if !id.trim().is_empty() => id,
+        _ => {
+            let at = At::new(file, offset, 1);
+            errors.push(InputError::NoPlanId {
+                file: Arc::clone(file),
+                span: at.span,
+                at,
+            });
+            return None;
+        }
+    };
+    if errors.len() > before {
+        return None;
+    }
+    Some(Plan::new(
+        id,
+        name,
+        region,
+        values,
+        PlanOrigin {
+            input,
+            offset: offset as u64,
+            len: text.len() as u64,
+        },
+    ))
+}
+
+fn describe_kind(kind: Kind) -> String {
+    match kind {
+        Kind::Enum(values) => format!(
+            "one of {}",
+            values
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Kind::Days => "a whole, non-negative number of days (a JSON number or a string holding one)".into(),
+        Kind::EpochMillis => "milliseconds since the Unix epoch".into(),
+        Kind::Integer => "a whole number (a JSON number or a string holding one)".into(),
+        Kind::Bool => "a boolean (true/false, or the strings \"true\"/\"false\")".into(),
+        other => format!("a {}", other.name()),
+    }
+}
+
+/// What kind of JSON value a raw text is, for messages.
+pub fn json_kind(raw: &str) -> &'static str {
+    match raw.trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(_) => "a number",
+        None => "nothing",
+    }
+}
