@@ -48,7 +48,11 @@ async fn forbidden_names_code_request_id_region_action_and_recommend() {
     assert_eq!(service.request_id.as_deref(), Some(request_id));
     assert_eq!(service.host_id.as_deref(), Some("dbs-api.mock"));
     assert_eq!(service.attempts, 1);
-    assert!(service.hint.as_deref().unwrap().contains("DescribeBackupPlanList"));
+    assert!(service
+        .hint
+        .as_deref()
+        .unwrap()
+        .contains("DescribeBackupPlanList"));
     assert_eq!(cause(&err).api_code(), Some("Request.Forbidden"));
 }
 
@@ -81,12 +85,12 @@ async fn wrong_secret_gives_signature_does_not_match_with_the_server_string_to_s
     let mock = MockDbs::start().await;
     mock.add_plans("cn-hangzhou", "dbshz", 5);
     let wrong = Credentials::new(TEST_KEY_ID, "not-the-secret", None);
-    let (result, _) =
-        fetch_with(&fast_config(), wrong, &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(&fast_config(), wrong, &options(&mock, &["cn-hangzhou"])).await;
     let err = result.unwrap_err();
     assert_eq!(cause(&err).api_code(), Some("SignatureDoesNotMatch"));
     let sts = err.server_string_to_sign().expect("kept for -v");
-    assert!(sts.starts_with("POST&%2F&AccessKeyId%3DLTAI-test-key-id%26Action%3DDescribeBackupPlanList"));
+    assert!(sts
+        .starts_with("POST&%2F&AccessKeyId%3DLTAI-test-key-id%26Action%3DDescribeBackupPlanList"));
     // Not in the normal message: only verbose mode shows it.
     assert!(!err.to_string().contains("POST&%2F"));
     assert!(err.to_string().contains("not matched with our calculation"));
@@ -98,8 +102,12 @@ async fn wrong_secret_gives_signature_does_not_match_with_the_server_string_to_s
 async fn sts_credentials_send_the_security_token() {
     let mock = MockDbs::start().await;
     mock.add_plans("cn-hangzhou", "dbshz", 3);
-    let (result, _) =
-        fetch_with(&fast_config(), sts_credentials(), &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(
+        &fast_config(),
+        sts_credentials(),
+        &options(&mock, &["cn-hangzhou"]),
+    )
+    .await;
     assert_eq!(result.unwrap().plans.len(), 3);
     let seen = mock.seen();
     assert_eq!(seen[0].verdict, "ok");
@@ -111,8 +119,7 @@ async fn sts_credentials_send_the_security_token() {
 async fn sts_key_without_its_token_is_refused() {
     let mock = MockDbs::start().await;
     let no_token = Credentials::new(STS_KEY_ID, STS_SECRET, None);
-    let (result, _) =
-        fetch_with(&fast_config(), no_token, &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(&fast_config(), no_token, &options(&mock, &["cn-hangzhou"])).await;
     assert_eq!(
         cause(&result.unwrap_err()).api_code(),
         Some("InvalidSecurityToken.Mismatch")
@@ -161,13 +168,57 @@ async fn no_secret_appears_in_any_output_of_the_failure_scenarios() {
 
     type Setup = fn(&MockDbs);
     let scenarios: Vec<(&str, Credentials, Setup, bool)> = vec![
-        ("forbidden", sts_credentials(), |m| m.always("cn-hangzhou", 0, Scripted::error(403, "Request.Forbidden")), false),
-        ("bad signature", Credentials::new(STS_KEY_ID, WRONG_SECRET, Some(STS_TOKEN.into())), |_| {}, false),
-        ("success false", sts_credentials(), |m| m.always("cn-hangzhou", 0, Scripted::SuccessFalse { code: "X".into(), message: "y".into() }), false),
-        ("timeout", sts_credentials(), |m| m.always("cn-hangzhou", 1, Scripted::Delay(Duration::from_secs(2))), false),
-        ("never succeeds", sts_credentials(), |m| m.always("cn-hangzhou", 1, Scripted::error(503, "ServiceUnavailable")), false),
-        ("throttled", test_credentials(), |m| m.always("cn-hangzhou", 0, Scripted::error(400, "Throttling.User")), false),
-        ("partial dump", sts_credentials(), |m| m.with_region("cn-hangzhou", |r| r.total_override = Some(500)), true),
+        (
+            "forbidden",
+            sts_credentials(),
+            |m| m.always("cn-hangzhou", 0, Scripted::error(403, "Request.Forbidden")),
+            false,
+        ),
+        (
+            "bad signature",
+            Credentials::new(STS_KEY_ID, WRONG_SECRET, Some(STS_TOKEN.into())),
+            |_| {},
+            false,
+        ),
+        (
+            "success false",
+            sts_credentials(),
+            |m| {
+                m.always(
+                    "cn-hangzhou",
+                    0,
+                    Scripted::SuccessFalse {
+                        code: "X".into(),
+                        message: "y".into(),
+                    },
+                )
+            },
+            false,
+        ),
+        (
+            "timeout",
+            sts_credentials(),
+            |m| m.always("cn-hangzhou", 1, Scripted::Delay(Duration::from_secs(2))),
+            false,
+        ),
+        (
+            "never succeeds",
+            sts_credentials(),
+            |m| m.always("cn-hangzhou", 1, Scripted::error(503, "ServiceUnavailable")),
+            false,
+        ),
+        (
+            "throttled",
+            test_credentials(),
+            |m| m.always("cn-hangzhou", 0, Scripted::error(400, "Throttling.User")),
+            false,
+        ),
+        (
+            "partial dump",
+            sts_credentials(),
+            |m| m.with_region("cn-hangzhou", |r| r.total_override = Some(500)),
+            true,
+        ),
         ("complete dump", sts_credentials(), |_| {}, true),
     ];
     for (name, credentials, setup, allow_partial) in scenarios {
@@ -197,7 +248,9 @@ async fn no_secret_appears_in_any_output_of_the_failure_scenarios() {
         }
     }
     assert!(outputs.iter().any(|o| o.contains("SignatureDoesNotMatch")));
-    assert!(outputs.iter().any(|o| o.contains("SecurityToken%3D<redacted>")));
+    assert!(outputs
+        .iter()
+        .any(|o| o.contains("SecurityToken%3D<redacted>")));
     assert!(signatures.len() >= 8);
 
     let mut needles = Vec::new();

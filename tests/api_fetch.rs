@@ -4,9 +4,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use dbs_lint::source::api::{
-    to_dump_json, ApiError, Filters, RegionSelection,
-};
+use dbs_lint::source::api::{to_dump_json, ApiError, Filters, RegionSelection};
 use support::mock_dbs::{plan_json, MockDbs};
 use support::{fast_config, fetch_regions, fetch_with, options, plan_ids, test_credentials};
 
@@ -144,7 +142,10 @@ async fn total_elements_larger_than_the_pages_is_an_error() {
     };
     assert_eq!(inc.missing.len(), 1);
     let m = &inc.missing[0];
-    assert_eq!((m.region.as_str(), m.expected, m.collected), ("cn-beijing", Some(180), 150));
+    assert_eq!(
+        (m.region.as_str(), m.expected, m.collected),
+        ("cn-beijing", Some(180), 150)
+    );
     assert!(m.failed_pages.is_empty());
     let text = err.to_string();
     assert!(text.contains("collected 150 of 180 plans"), "{text}");
@@ -222,7 +223,9 @@ async fn filters_are_sent_as_request_parameters() {
     assert_eq!(p["BackupPlanName"], "nightly full*backup");
     assert_eq!(p["BackupPlanStatus"], "running");
     assert_eq!(p["ResourceGroupId"], "rg-acfm2xyz");
-    assert!(seen[0].raw_query.contains("BackupPlanName=nightly%20full%2Abackup"));
+    assert!(seen[0]
+        .raw_query
+        .contains("BackupPlanName=nightly%20full%2Abackup"));
     assert_eq!(outcome.provenance.filters, opts.filters);
 }
 
@@ -241,7 +244,12 @@ async fn region_all_asks_describe_regions() {
     let seen = mock.seen();
     assert_eq!(seen[0].params["Action"], "DescribeRegions");
     assert_eq!(seen[0].verdict, "ok");
-    let regions: Vec<&str> = outcome.provenance.regions.iter().map(|r| r.region.as_str()).collect();
+    let regions: Vec<&str> = outcome
+        .provenance
+        .regions
+        .iter()
+        .map(|r| r.region.as_str())
+        .collect();
     assert_eq!(regions, ["cn-beijing", "cn-hangzhou"]);
 }
 
@@ -296,7 +304,10 @@ async fn dump_has_the_full_response_shape_and_raw_plans() {
     assert_eq!(prov["regions"][0]["region"], "cn-beijing");
     assert_eq!(prov["regions"][1]["total_elements"], 101);
     assert_eq!(prov["regions"][1]["plans"], 101);
-    assert_eq!(prov["regions"][1]["request_ids"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        prov["regions"][1]["request_ids"].as_array().unwrap().len(),
+        2
+    );
     assert_eq!(prov["regions"][1]["endpoint"], format!("{}/", mock.uri()));
 }
 
@@ -323,7 +334,12 @@ async fn remaining_pages_go_out_together_but_within_the_concurrency_bound() {
     config.concurrency = 2;
 
     let start = Instant::now();
-    let (result, _) = fetch_with(&config, test_credentials(), &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(
+        &config,
+        test_credentials(),
+        &options(&mock, &["cn-hangzhou"]),
+    )
+    .await;
     let elapsed = start.elapsed();
     assert_eq!(result.unwrap().plans.len(), 900);
     // Page 0, then 8 pages two at a time: at least 5 round trips of 200 ms.

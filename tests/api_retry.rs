@@ -29,13 +29,16 @@ async fn throttling_then_success_is_retried_with_a_new_nonce_and_signature() {
         attempts[0].params["SignatureNonce"],
         attempts[1].params["SignatureNonce"]
     );
-    assert_ne!(attempts[0].params["Signature"], attempts[1].params["Signature"]);
+    assert_ne!(
+        attempts[0].params["Signature"],
+        attempts[1].params["Signature"]
+    );
     let events = progress.events();
     assert!(
-        events
-            .iter()
-            .any(|e| e.starts_with("retry cn-hangzhou DescribeBackupPlanList attempt=1")
-                && e.contains("Throttling.User")),
+        events.iter().any(
+            |e| e.starts_with("retry cn-hangzhou DescribeBackupPlanList attempt=1")
+                && e.contains("Throttling.User")
+        ),
         "{events:?}"
     );
 }
@@ -94,8 +97,12 @@ async fn a_request_that_times_out_is_sent_again() {
     );
     let mut config = fast_config();
     config.request_timeout = Duration::from_millis(300);
-    let (result, progress) =
-        fetch_with(&config, test_credentials(), &options(&mock, &["cn-hangzhou"])).await;
+    let (result, progress) = fetch_with(
+        &config,
+        test_credentials(),
+        &options(&mock, &["cn-hangzhou"]),
+    )
+    .await;
     assert_eq!(result.unwrap().plans.len(), 5);
     assert_eq!(mock.seen_page("cn-hangzhou", 0).len(), 2);
     assert!(progress
@@ -112,8 +119,12 @@ async fn a_page_that_always_times_out_fails_the_fetch() {
     let mut config = fast_config();
     config.request_timeout = Duration::from_millis(200);
     config.retry.max_retries = 1;
-    let (result, _) =
-        fetch_with(&config, test_credentials(), &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(
+        &config,
+        test_credentials(),
+        &options(&mock, &["cn-hangzhou"]),
+    )
+    .await;
     let err = result.unwrap_err();
     let ApiError::Incomplete(inc) = &err else {
         panic!("{err:?}")
@@ -137,8 +148,12 @@ async fn a_page_that_never_succeeds_fails_the_fetch_naming_it() {
     mock.always("cn-hangzhou", 2, Scripted::error(503, "ServiceUnavailable"));
     let mut config = fast_config();
     config.retry.max_retries = 2;
-    let (result, _) =
-        fetch_with(&config, test_credentials(), &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(
+        &config,
+        test_credentials(),
+        &options(&mock, &["cn-hangzhou"]),
+    )
+    .await;
     let err = result.unwrap_err();
     assert!(!err.is_usage_error());
     let text = err.to_string();
@@ -174,7 +189,10 @@ async fn a_region_whose_first_page_fails_is_missing_entirely() {
     assert_eq!(missing.expected, None);
     assert_eq!(missing.failed_pages, [0]);
     let beijing = &outcome.provenance.regions[0];
-    assert_eq!((beijing.region.as_str(), beijing.total_elements), ("cn-beijing", None));
+    assert_eq!(
+        (beijing.region.as_str(), beijing.total_elements),
+        ("cn-beijing", None)
+    );
 }
 
 #[tokio::test]
@@ -193,11 +211,19 @@ async fn permission_and_parameter_errors_are_not_retried() {
 async fn max_retries_zero_means_one_attempt() {
     let mock = MockDbs::start().await;
     mock.add_plans("cn-hangzhou", "dbshz", 5);
-    mock.script("cn-hangzhou", 0, vec![Scripted::error(503, "ServiceUnavailable")]);
+    mock.script(
+        "cn-hangzhou",
+        0,
+        vec![Scripted::error(503, "ServiceUnavailable")],
+    );
     let mut config = fast_config();
     config.retry.max_retries = 0;
-    let (result, _) =
-        fetch_with(&config, test_credentials(), &options(&mock, &["cn-hangzhou"])).await;
+    let (result, _) = fetch_with(
+        &config,
+        test_credentials(),
+        &options(&mock, &["cn-hangzhou"]),
+    )
+    .await;
     assert!(result.is_err());
     assert_eq!(mock.seen().len(), 1);
 }

@@ -11,8 +11,8 @@ use clap::ArgAction;
 use crate::source::api::credentials::{default_config_path, resolve_credentials, EnvLookup};
 use crate::source::api::regions::resolve_regions;
 use crate::source::api::{
-    fetch, ApiError, ClientConfig, DbsClient, Endpoint, FetchOptions, FetchOutcome,
-    FetchProgress, Filters, ResolvedCredentials, RetryPolicy,
+    fetch, ApiError, ClientConfig, DbsClient, Endpoint, FetchOptions, FetchOutcome, FetchProgress,
+    Filters, ResolvedCredentials, RetryPolicy,
 };
 
 /// Options shared by `fetch` and `check --live`.
@@ -29,8 +29,8 @@ pub struct LiveArgs {
     #[arg(long, value_name = "NAME", env = "ALIBABA_CLOUD_PROFILE")]
     pub profile: Option<String>,
 
-    /// DBS API endpoint for every region, e.g. https://dbs-api-vpc.cn-shanghai.aliyuncs.com;
-    /// plain http only for loopback hosts
+    /// DBS API endpoint for every region, a URL or a host such as
+    /// dbs-api-vpc.cn-shanghai.aliyuncs.com (https implied); plain http only for loopback hosts
     #[arg(long, value_name = "URL", env = "ALIBABA_CLOUD_ENDPOINT_DBS")]
     pub endpoint: Option<String>,
 

@@ -95,9 +95,10 @@ impl MockDbs {
         state
             .keys
             .insert(TEST_KEY_ID.into(), (TEST_SECRET.into(), None));
-        state
-            .keys
-            .insert(STS_KEY_ID.into(), (STS_SECRET.into(), Some(STS_TOKEN.into())));
+        state.keys.insert(
+            STS_KEY_ID.into(),
+            (STS_SECRET.into(), Some(STS_TOKEN.into())),
+        );
         let state = Arc::new(Mutex::new(state));
         Mock::given(any())
             .respond_with(Handler(state.clone()))
@@ -115,7 +116,8 @@ impl MockDbs {
         let mut st = self.state.lock().unwrap();
         let data = st.regions.entry(region.to_string()).or_default();
         for i in 0..n {
-            data.plans.push(plan_json(&format!("{prefix}{i:05}"), region));
+            data.plans
+                .push(plan_json(&format!("{prefix}{i:05}"), region));
         }
     }
 
@@ -296,7 +298,11 @@ impl Respond for Handler {
         }
         let Some((secret, token)) = st.keys.get(&params["AccessKeyId"]).cloned() else {
             record(&mut st, "unknown-key");
-            return reject(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+            return reject(
+                404,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            );
         };
         let string_to_sign = server_string_to_sign(&method, &params);
         if server_signature(&secret, &string_to_sign) != params["Signature"] {
@@ -311,7 +317,11 @@ impl Respond for Handler {
         }
         if params.get("SecurityToken") != token.as_ref() {
             record(&mut st, "bad-token");
-            return reject(400, "InvalidSecurityToken.Mismatch", "Specified SecurityToken is invalid.");
+            return reject(
+                400,
+                "InvalidSecurityToken.Mismatch",
+                "Specified SecurityToken is invalid.",
+            );
         }
         if params["SignatureMethod"] != "HMAC-SHA1"
             || params["SignatureVersion"] != "1.0"
@@ -325,7 +335,11 @@ impl Respond for Handler {
         }
         if !st.nonces.insert(params["SignatureNonce"].clone()) {
             record(&mut st, "nonce-reused");
-            return reject(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
+            return reject(
+                400,
+                "SignatureNonceUsed",
+                "Specified signature nonce was used already.",
+            );
         }
 
         match params["Action"].as_str() {
@@ -403,7 +417,9 @@ impl Respond for Handler {
                     .plans
                     .iter()
                     .filter(|p| match &ids {
-                        Some(ids) => ids.iter().any(|id| p.contains(&format!("\"BackupPlanId\":\"{id}\""))),
+                        Some(ids) => ids
+                            .iter()
+                            .any(|id| p.contains(&format!("\"BackupPlanId\":\"{id}\""))),
                         None => true,
                     })
                     .collect();

@@ -91,17 +91,23 @@ impl FetchProgress for RecordingProgress {
             .unwrap()
             .push(format!("page {region} {page} plans={plans}"));
     }
-    fn retrying(&self, region: &str, action: &str, attempt: u32, delay: Duration, error: &ApiError) {
+    fn retrying(
+        &self,
+        region: &str,
+        action: &str,
+        attempt: u32,
+        delay: Duration,
+        error: &ApiError,
+    ) {
         self.events.lock().unwrap().push(format!(
             "retry {region} {action} attempt={attempt} delay_ms={} {error}",
             delay.as_millis()
         ));
     }
     fn region_finished(&self, region: &str, plans: u64, complete: bool) {
-        self.events
-            .lock()
-            .unwrap()
-            .push(format!("finished {region} plans={plans} complete={complete}"));
+        self.events.lock().unwrap().push(format!(
+            "finished {region} plans={plans} complete={complete}"
+        ));
     }
 }
 

@@ -305,7 +305,9 @@ fn split_string_to_sign(message: &str) -> (String, Option<String>) {
     let lower = message.to_ascii_lowercase();
     match lower.find("string to sign is:") {
         Some(at) => {
-            let sts = message[at + "string to sign is:".len()..].trim().to_string();
+            let sts = message[at + "string to sign is:".len()..]
+                .trim()
+                .to_string();
             let prose = message[..at]
                 .trim_end()
                 .trim_end_matches("server")
@@ -355,7 +357,10 @@ mod tests {
         let (msg, sts) = split_string_to_sign(
             "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&A%3Db",
         );
-        assert_eq!(msg, "Specified signature is not matched with our calculation.");
+        assert_eq!(
+            msg,
+            "Specified signature is not matched with our calculation."
+        );
         assert_eq!(sts.as_deref(), Some("POST&%2F&A%3Db"));
         let (msg, sts) = split_string_to_sign("plain");
         assert_eq!((msg.as_str(), sts), ("plain", None));

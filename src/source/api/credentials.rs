@@ -229,10 +229,7 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn named_profile(
-    config_path: Option<&Path>,
-    name: &str,
-) -> Result<ResolvedCredentials, ApiError> {
+fn named_profile(config_path: Option<&Path>, name: &str) -> Result<ResolvedCredentials, ApiError> {
     let not_found = |path: String| ApiError::ProfileNotFound {
         profile: name.to_string(),
         path,
@@ -259,7 +256,10 @@ fn from_env(env: EnvLookup<'_>) -> Result<Option<(Credentials, String)>, ApiErro
             });
         };
         let token = env_var(env, token_var);
-        return Ok(Some((Credentials::new(id, secret, token), id_var.to_string())));
+        return Ok(Some((
+            Credentials::new(id, secret, token),
+            id_var.to_string(),
+        )));
     }
     Ok(None)
 }
@@ -316,7 +316,11 @@ mod tests {
     #[test]
     fn secret_is_redacted_in_debug_and_display() {
         let c = Credentials::new("id", "topsecret", Some("tok3n".into()));
-        let shown = format!("{c:?} {} {}", c.access_key_secret, c.security_token.clone().unwrap());
+        let shown = format!(
+            "{c:?} {} {}",
+            c.access_key_secret,
+            c.security_token.clone().unwrap()
+        );
         assert!(!shown.contains("topsecret"));
         assert!(!shown.contains("tok3n"));
         assert!(shown.contains("<redacted>"));
@@ -325,15 +329,19 @@ mod tests {
 
     #[test]
     fn empty_token_is_no_token() {
-        assert!(Credentials::new("a", "b", Some(String::new())).security_token.is_none());
+        assert!(Credentials::new("a", "b", Some(String::new()))
+            .security_token
+            .is_none());
     }
 
     #[test]
     fn default_config_path_uses_home() {
-        let env = |k: &str| (k == "HOME").then(|| "/home/u".to_string());
+        let env = |k: &str| (k == "HOME").then(|| "/users/example".to_string());
         assert_eq!(
             default_config_path(&env).unwrap(),
-            Path::new("/home/u").join(".aliyun").join("config.json")
+            Path::new("/users/example")
+                .join(".aliyun")
+                .join("config.json")
         );
         let none = |_: &str| None;
         assert!(default_config_path(&none).is_none());

@@ -134,7 +134,10 @@ mod tests {
             "f": null
         });
         let compact = serde_json::to_string(&value).unwrap();
-        assert_eq!(reindent(&compact), serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(
+            reindent(&compact),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
     }
 
     #[test]

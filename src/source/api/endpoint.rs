@@ -194,7 +194,10 @@ mod tests {
             "http://127.0.0.1.nip.io",
         ] {
             let err = Endpoint::parse_override(bad).unwrap_err();
-            assert!(matches!(err, ApiError::InsecureEndpoint { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, ApiError::InsecureEndpoint { .. }),
+                "{bad}: {err}"
+            );
             assert!(err.is_usage_error());
         }
     }
@@ -208,7 +211,10 @@ mod tests {
             "https://",
         ] {
             let err = Endpoint::parse_override(bad).unwrap_err();
-            assert!(matches!(err, ApiError::InvalidEndpoint { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, ApiError::InvalidEndpoint { .. }),
+                "{bad}: {err}"
+            );
             assert!(!err.to_string().contains("pw@"), "{err}");
         }
     }

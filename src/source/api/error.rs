@@ -162,7 +162,9 @@ pub enum ApiError {
     #[error("invalid region id {region:?}")]
     #[diagnostic(
         code(dbs_lint::api::invalid_region),
-        help("region ids look like cn-hangzhou or ap-southeast-1; use --region all for every region")
+        help(
+            "region ids look like cn-hangzhou or ap-southeast-1; use --region all for every region"
+        )
     )]
     InvalidRegion { region: String },
 
@@ -350,7 +352,10 @@ mod tests {
     #[test]
     fn classes_split_usage_from_input() {
         assert_eq!(
-            ApiError::InsecureEndpoint { url: "http://x".into() }.class(),
+            ApiError::InsecureEndpoint {
+                url: "http://x".into()
+            }
+            .class(),
             ErrorClass::Usage
         );
         assert!(ApiError::UnsupportedProfileMode {
@@ -363,8 +368,11 @@ mod tests {
             ErrorClass::Input
         );
         assert_eq!(
-            ApiError::Incomplete(Box::new(IncompleteFetch { missing: vec![], causes: vec![] }))
-                .class(),
+            ApiError::Incomplete(Box::new(IncompleteFetch {
+                missing: vec![],
+                causes: vec![]
+            }))
+            .class(),
             ErrorClass::Input
         );
     }

@@ -64,15 +64,11 @@ async fn fetch_unbounded(
         .iter()
         .map(|r| endpoint_for(r, options.endpoint_override.as_ref()))
         .collect();
-    let results = futures::future::join_all(
-        regions
-            .iter()
-            .zip(&endpoints)
-            .map(|(region, endpoint)| {
-                fetch_region(client, endpoint, region, &options.filters, progress)
-            }),
-    )
-    .await;
+    let results =
+        futures::future::join_all(regions.iter().zip(&endpoints).map(|(region, endpoint)| {
+            fetch_region(client, endpoint, region, &options.filters, progress)
+        }))
+        .await;
 
     let mut provenance_regions = Vec::new();
     let mut missing = Vec::new();

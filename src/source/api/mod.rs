@@ -3,7 +3,9 @@
 //!
 //! Entry points: resolve [`credentials::resolve_credentials`] and
 //! [`regions::resolve_regions`], build a [`DbsClient`], then [`fetch()`] and
-//! [`to_dump_json`]. The library never prints; progress goes to a [`FetchProgress`].
+//! [`to_dump_json`] (or let `cli::live::run_live` do all of it). The library never prints;
+//! progress goes to a [`FetchProgress`]. [`ApiError::class`] tells the CLI the exit code:
+//! [`ErrorClass::Usage`] is 2, [`ErrorClass::Input`] is 3.
 
 pub mod client;
 pub mod credentials;
@@ -19,7 +21,7 @@ pub mod retry;
 pub mod sign;
 
 pub use client::{ClientConfig, DbsClient};
-pub use credentials::{Credentials, CredentialSource, ResolvedCredentials, Secret};
+pub use credentials::{CredentialSource, Credentials, ResolvedCredentials, Secret};
 pub use dump::to_dump_json;
 pub use endpoint::Endpoint;
 pub use error::{ApiError, ErrorClass, IncompleteFetch, MissingPart, ServiceError};

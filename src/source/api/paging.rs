@@ -184,8 +184,7 @@ pub(crate) async fn fetch_region(
             action: ACTION.to_string(),
             http_status: 200,
             request_id: first.request_id,
-            detail: "the first page has no TotalElements, so completeness cannot be checked"
-                .into(),
+            detail: "the first page has no TotalElements, so completeness cannot be checked".into(),
         };
         return fail(provenance, error);
     };

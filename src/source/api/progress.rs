@@ -10,7 +10,8 @@ use super::error::ApiError;
 pub trait FetchProgress: Send + Sync {
     /// The regions that will be fetched (after `--region all` is expanded).
     fn regions_resolved(&self, _regions: &[String]) {}
-    /// The first page of `region` arrived: `pages` pages hold `total_elements` plans.
+    /// The first page of `region` arrived (its `page_fetched` came just before): `pages`
+    /// pages hold `total_elements` plans.
     fn region_planned(&self, _region: &str, _pages: u32, _total_elements: u64) {}
     /// Page `page` (0-based) of `region` arrived with `plans` plans.
     fn page_fetched(&self, _region: &str, _page: u32, _plans: usize) {}

@@ -128,7 +128,12 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     fn list(v: &[&str]) -> RegionSelection {
@@ -138,7 +143,10 @@ mod tests {
     #[test]
     fn flags_repeatable_and_comma_separated_deduplicated() {
         let env = env_of(&[("ALIBABA_CLOUD_REGION_ID", "eu-west-1")]);
-        let flags = vec!["cn-hangzhou,cn-beijing".to_string(), "cn-hangzhou".to_string()];
+        let flags = vec![
+            "cn-hangzhou,cn-beijing".to_string(),
+            "cn-hangzhou".to_string(),
+        ];
         assert_eq!(
             resolve_regions(&flags, &env, Some("ap-south-1")).unwrap(),
             list(&["cn-hangzhou", "cn-beijing"])
@@ -156,11 +164,23 @@ mod tests {
             ("ALICLOUD_REGION_ID", "me-east-1"),
             ("REGION", "ap-south-1"),
         ]);
-        assert_eq!(resolve_regions(&[], &env, Some("cn-qingdao")).unwrap(), list(&["eu-west-1"]));
-        let env = env_of(&[("ALICLOUD_REGION_ID", "me-east-1"), ("REGION", "ap-south-1")]);
-        assert_eq!(resolve_regions(&[], &env, None).unwrap(), list(&["me-east-1"]));
+        assert_eq!(
+            resolve_regions(&[], &env, Some("cn-qingdao")).unwrap(),
+            list(&["eu-west-1"])
+        );
+        let env = env_of(&[
+            ("ALICLOUD_REGION_ID", "me-east-1"),
+            ("REGION", "ap-south-1"),
+        ]);
+        assert_eq!(
+            resolve_regions(&[], &env, None).unwrap(),
+            list(&["me-east-1"])
+        );
         let env = env_of(&[("REGION", "ap-south-1")]);
-        assert_eq!(resolve_regions(&[], &env, None).unwrap(), list(&["ap-south-1"]));
+        assert_eq!(
+            resolve_regions(&[], &env, None).unwrap(),
+            list(&["ap-south-1"])
+        );
         let env = env_of(&[("ALIBABA_CLOUD_REGION_ID", "")]);
         assert_eq!(
             resolve_regions(&[], &env, Some("cn-qingdao")).unwrap(),
@@ -173,7 +193,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed_region_ids() {
-        for bad in ["cn_hangzhou", "CN-HANGZHOU", "cn-hangzhou.evil.com", "-x", "a/b"] {
+        for bad in [
+            "cn_hangzhou",
+            "CN-HANGZHOU",
+            "cn-hangzhou.evil.com",
+            "-x",
+            "a/b",
+        ] {
             let err = resolve_regions(&[bad.to_string()], &|_| None, None).unwrap_err();
             assert!(matches!(err, ApiError::InvalidRegion { .. }), "{bad}");
         }

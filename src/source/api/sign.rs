@@ -93,7 +93,11 @@ mod tests {
             // Reverse the map order so the sort inside canonical_query is what is tested.
             let params: Vec<(String, String)> = v.params.into_iter().rev().collect();
             let canonical = canonical_query(&params);
-            assert_eq!(canonical, v.canonical_query, "canonical query of {}", v.name);
+            assert_eq!(
+                canonical, v.canonical_query,
+                "canonical query of {}",
+                v.name
+            );
             let sts = string_to_sign(&v.method, &canonical);
             assert_eq!(sts, v.string_to_sign, "StringToSign of {}", v.name);
             let sig = signature(&v.access_key_secret, &sts);
@@ -102,7 +106,10 @@ mod tests {
             let signed = sign_query(&v.method, &params, &v.access_key_secret);
             assert_eq!(
                 signed.query,
-                format!("{}&Signature={}", v.canonical_query, v.signature_query_value)
+                format!(
+                    "{}&Signature={}",
+                    v.canonical_query, v.signature_query_value
+                )
             );
         }
     }
