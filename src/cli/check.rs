@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::exit::{self, ExitCode, FailOn};
+use super::fetch::fetch;
+use super::live::LiveArgs;
 use super::output::{Output, WIDTH};
 use crate::engine;
 use crate::policy::{self, PolicySpec};
@@ -34,6 +36,20 @@ pub struct CheckArgs {
     /// instead of refusing it (exit 3).
     #[arg(long)]
     allow_partial: bool,
+    /// Check plans fetched from the live DBS API instead of dumps.
+    #[arg(long, conflicts_with = "inputs")]
+    live: bool,
+    /// With --live: save the fetched dump to FILE; findings then point into it.
+    #[arg(long, value_name = "FILE", requires = "live")]
+    save: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+    /// On a signature mismatch, show the StringToSign the server computed.
+    #[arg(short, long)]
+    verbose: bool,
+    #[command(flatten, next_help_heading = "Live fetch (with --live)")]
+    live_args: LiveArgs,
 }
 
 pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
@@ -42,15 +58,26 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         Ok(rules) => rules,
         Err(errors) => {
             out.diagnostics(&errors);
-            out.note(&format!("dbs-lint: {} policy error(s); nothing was checked", errors.len()));
+            out.note(&format!(
+                "dbs-lint: {} policy error(s); nothing was checked",
+                errors.len()
+            ));
             return ExitCode::Usage;
         }
     };
-    if args.inputs.is_empty() {
-        out.note("dbs-lint: no input: name dump files or directories, or `-` to read stdin");
+    let inputs: Vec<InputSpec> = if args.live {
+        match live_input(&args, out) {
+            Ok(input) => vec![input],
+            Err(code) => return code,
+        }
+    } else if args.inputs.is_empty() {
+        out.note(
+            "dbs-lint: no input: name dump files or directories, `-` to read stdin, or --live",
+        );
         return ExitCode::Usage;
-    }
-    let inputs: Vec<InputSpec> = args.inputs.iter().map(|i| InputSpec::parse(i)).collect();
+    } else {
+        args.inputs.iter().map(|i| InputSpec::parse(i)).collect()
+    };
     let options = LoadOptions {
         allow_partial: args.allow_partial,
         retain: rules.fields(),
@@ -59,7 +86,10 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         Ok(data) => data,
         Err(errors) => {
             out.diagnostics(&errors);
-            out.note(&format!("dbs-lint: {} input error(s); nothing was checked", errors.len()));
+            out.note(&format!(
+                "dbs-lint: {} input error(s); nothing was checked",
+                errors.len()
+            ));
             return ExitCode::Input;
         }
     };
@@ -68,7 +98,10 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
     let result = match &args.output {
         Some(path) => File::create(path).and_then(|f| {
             let mut w = BufWriter::new(f);
-            let text = TextOptions { color: false, width: WIDTH };
+            let text = TextOptions {
+                color: false,
+                width: WIDTH,
+            };
             report::render(&report, args.format, text, &mut w)?;
             w.flush()
         }),
@@ -76,8 +109,16 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
             let stdout = io::stdout();
             let color = out.color_for(stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            report::render(&report, args.format, TextOptions { color, width: WIDTH }, &mut w)
-                .and_then(|_| w.flush())
+            report::render(
+                &report,
+                args.format,
+                TextOptions {
+                    color,
+                    width: WIDTH,
+                },
+                &mut w,
+            )
+            .and_then(|_| w.flush())
         }
     };
     if let Err(e) = result {
@@ -87,9 +128,48 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "stdout".into());
-            out.note(&format!("dbs-lint: cannot write the report to {target}: {e}"));
+            out.note(&format!(
+                "dbs-lint: cannot write the report to {target}: {e}"
+            ));
             return ExitCode::Usage;
         }
     }
     exit::for_findings(&eval, args.fail_on)
+}
+
+/// Fetches plans live; the dump is saved with --save (and read back from there, so findings
+/// point into the file), or kept in memory under a name that says where it came from.
+fn live_input(args: &CheckArgs, out: &Output) -> Result<InputSpec, ExitCode> {
+    let outcome = fetch(
+        &args.live_args,
+        args.allow_partial,
+        args.quiet,
+        args.verbose,
+        out,
+    )?;
+    let dump = crate::source::api::to_dump_json(&outcome);
+    match &args.save {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, dump.as_bytes()) {
+                out.note(&format!(
+                    "dbs-lint: cannot save the dump to {}: {e}",
+                    path.display()
+                ));
+                return Err(ExitCode::Usage);
+            }
+            Ok(InputSpec::Path(path.clone()))
+        }
+        None => {
+            let regions: Vec<&str> = outcome
+                .provenance
+                .regions
+                .iter()
+                .map(|r| r.region.as_str())
+                .collect();
+            Ok(InputSpec::Text {
+                name: format!("live:{}", regions.join(",")),
+                text: dump,
+            })
+        }
+    }
 }

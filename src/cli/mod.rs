@@ -3,9 +3,11 @@
 
 mod check;
 mod exit;
+mod fetch;
 mod fields;
 pub mod live;
 mod output;
+mod progress;
 mod rules;
 mod validate;
 
@@ -38,6 +40,9 @@ enum Command {
     /// Check backup plans from saved DescribeBackupPlanList dumps against policies.
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Fetch backup plans from the live DBS API and save them as a dump.
+    #[command(after_help = EXIT_CODES)]
+    Fetch(fetch::FetchArgs),
     /// Validate policy files without checking any plan.
     #[command(after_help = EXIT_CODES)]
     Validate(validate::ValidateArgs),
@@ -57,12 +62,17 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::Usage.code() } else { ExitCode::Clean.code() };
+            return if e.use_stderr() {
+                ExitCode::Usage.code()
+            } else {
+                ExitCode::Clean.code()
+            };
         }
     };
     let out = output::Output::new(cli.color);
     let code = match cli.command {
         Command::Check(args) => check::run(args, &out),
+        Command::Fetch(args) => fetch::run(args, &out),
         Command::Validate(args) => validate::run(args, &out),
         Command::Rules(args) => rules::run(args, &out),
         Command::Fields(args) => fields::run(args, &out),

@@ -106,7 +106,12 @@ pub fn explain<'a>(cond: &'a Condition, plan: &'a Plan) -> Vec<Leaf<'a>> {
     out
 }
 
-fn collect<'a>(cond: &'a Condition, plan: &'a Plan, negated: bool, out: &mut Vec<Leaf<'a>>) -> Truth {
+fn collect<'a>(
+    cond: &'a Condition,
+    plan: &'a Plan,
+    negated: bool,
+    out: &mut Vec<Leaf<'a>>,
+) -> Truth {
     match cond {
         Condition::Test(t) => {
             let actual = plan.get(t.field);
@@ -121,7 +126,11 @@ fn collect<'a>(cond: &'a Condition, plan: &'a Plan, negated: bool, out: &mut Vec
         }
         Condition::Not(c) => collect(c, plan, !negated, out).not(),
         Condition::All(cs) | Condition::Any(cs) => {
-            let deciding = if matches!(cond, Condition::All(_)) { Truth::False } else { Truth::True };
+            let deciding = if matches!(cond, Condition::All(_)) {
+                Truth::False
+            } else {
+                Truth::True
+            };
             let overall = truth(cond, plan);
             // Keep the children that explain the overall value: the deciding ones, or the
             // unknown ones, or all of them when every child agrees.

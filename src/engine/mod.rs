@@ -143,7 +143,10 @@ fn missing(rule: &Rule, leaves: Vec<Leaf<'_>>, in_when: bool) -> (Outcome, Optio
         OnMissing::Skip => return (Outcome::NotApplicable, None),
         OnMissing::Fail => {}
     }
-    let unknown: Vec<&Leaf<'_>> = leaves.iter().filter(|l| l.truth == Truth::Unknown).collect();
+    let unknown: Vec<&Leaf<'_>> = leaves
+        .iter()
+        .filter(|l| l.truth == Truth::Unknown)
+        .collect();
     let what: Vec<String> = unknown
         .iter()
         .map(|l| match l.actual {

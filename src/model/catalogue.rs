@@ -224,7 +224,11 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .filter(|c| !c.is_empty())
         .map(|c| {
             let exact_ci = c.eq_ignore_ascii_case(input);
-            (c, exact_ci, strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()))
+            (
+                c,
+                exact_ci,
+                strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()),
+            )
         })
         .filter(|(_, exact_ci, score)| *exact_ci || *score > 0.85)
         .max_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)))
@@ -257,9 +261,15 @@ mod tests {
 
     #[test]
     fn suggestions_catch_typos_and_case() {
-        assert_eq!(suggest_field("BackupRetentionPeriods"), Some("BackupRetentionPeriod"));
+        assert_eq!(
+            suggest_field("BackupRetentionPeriods"),
+            Some("BackupRetentionPeriod")
+        );
         assert_eq!(suggest_field("backupplanstatus"), Some("BackupPlanStatus"));
         assert_eq!(suggest_field("Completely"), None);
-        assert_eq!(suggest("runing", PLAN_STATUS.iter().copied()), Some("running"));
+        assert_eq!(
+            suggest("runing", PLAN_STATUS.iter().copied()),
+            Some("running")
+        );
     }
 }

@@ -184,19 +184,32 @@ pub fn read(def: &FieldDef, raw: &str) -> Result<Slot, ValueError> {
                 _ => return Err(ValueError(format!("expected a number, found {}", found()))),
             };
             let Some(n) = parse_whole(text) else {
-                return Err(ValueError(format!("expected a whole number, found {}", found())));
+                return Err(ValueError(format!(
+                    "expected a whole number, found {}",
+                    found()
+                )));
             };
             if n < 0 && def.kind != Kind::Integer {
-                return Err(ValueError(format!("must not be negative, found {}", found())));
+                return Err(ValueError(format!(
+                    "must not be negative, found {}",
+                    found()
+                )));
             }
             Ok(Slot::Present(Value::Int(n)))
         }
         Kind::Bool => match &lit {
             Literal::Bool(b) => Ok(Slot::Present(Value::Bool(*b))),
-            Literal::String(s) if s.eq_ignore_ascii_case("true") => Ok(Slot::Present(Value::Bool(true))),
-            Literal::String(s) if s.eq_ignore_ascii_case("false") => Ok(Slot::Present(Value::Bool(false))),
+            Literal::String(s) if s.eq_ignore_ascii_case("true") => {
+                Ok(Slot::Present(Value::Bool(true)))
+            }
+            Literal::String(s) if s.eq_ignore_ascii_case("false") => {
+                Ok(Slot::Present(Value::Bool(false)))
+            }
             Literal::String(s) if s.is_empty() => Ok(Slot::Null),
-            _ => Err(ValueError(format!("expected true or false, found {}", found()))),
+            _ => Err(ValueError(format!(
+                "expected true or false, found {}",
+                found()
+            ))),
         },
         Kind::Enum(_) => match lit {
             Literal::String(s) => Ok(Slot::Present(Value::Text(s.into()))),
@@ -211,25 +224,40 @@ pub fn read(def: &FieldDef, raw: &str) -> Result<Slot, ValueError> {
             Literal::String(s) if s.is_empty() => Ok(Slot::Null),
             Literal::String(s) => parse_time(s)
                 .map(|m| Slot::Present(Value::Time(m)))
-                .ok_or_else(|| ValueError(format!("expected a time of day HH:mm, found {}", found()))),
-            _ => Err(ValueError(format!("expected a time of day HH:mm, found {}", found()))),
+                .ok_or_else(|| {
+                    ValueError(format!("expected a time of day HH:mm, found {}", found()))
+                }),
+            _ => Err(ValueError(format!(
+                "expected a time of day HH:mm, found {}",
+                found()
+            ))),
         },
         Kind::Weekdays => match &lit {
             Literal::String(s) => Weekdays::parse_list(s)
                 .map(|w| Slot::Present(Value::Weekdays(w)))
                 .map_err(ValueError),
-            _ => Err(ValueError(format!("expected comma-separated weekdays, found {}", found()))),
+            _ => Err(ValueError(format!(
+                "expected comma-separated weekdays, found {}",
+                found()
+            ))),
         },
         Kind::BackupObjects => {
             let parsed = match &lit {
                 Literal::String(s) if s.trim().is_empty() => return Ok(Slot::Null),
                 Literal::String(s) => serde_json::from_str::<Vec<BackupObject>>(s),
                 Literal::Array => serde_json::from_str::<Vec<BackupObject>>(raw),
-                _ => return Err(ValueError(format!("expected a JSON string, found {}", found()))),
+                _ => {
+                    return Err(ValueError(format!(
+                        "expected a JSON string, found {}",
+                        found()
+                    )))
+                }
             };
             Ok(match parsed {
                 Ok(objects) => Slot::Present(Value::Objects(objects.into())),
-                Err(e) => Slot::Unparsable(format!("not a JSON array of backup objects: {e}").into()),
+                Err(e) => {
+                    Slot::Unparsable(format!("not a JSON array of backup objects: {e}").into())
+                }
             })
         }
     }
@@ -268,11 +296,26 @@ mod tests {
 
     #[test]
     fn numbers_and_numeric_strings() {
-        assert_eq!(read_field("BackupRetentionPeriod", "365"), Ok(Slot::Present(Value::Int(365))));
-        assert_eq!(read_field("BackupRetentionPeriod", "\"365\""), Ok(Slot::Present(Value::Int(365))));
-        assert_eq!(read_field("LogBackupRetentionPeriod", "\"7\""), Ok(Slot::Present(Value::Int(7))));
-        assert_eq!(read_field("LogBackupRetentionPeriod", "7"), Ok(Slot::Present(Value::Int(7))));
-        assert_eq!(read_field("LogBackupRetentionPeriod", "\"\""), Ok(Slot::Null));
+        assert_eq!(
+            read_field("BackupRetentionPeriod", "365"),
+            Ok(Slot::Present(Value::Int(365)))
+        );
+        assert_eq!(
+            read_field("BackupRetentionPeriod", "\"365\""),
+            Ok(Slot::Present(Value::Int(365)))
+        );
+        assert_eq!(
+            read_field("LogBackupRetentionPeriod", "\"7\""),
+            Ok(Slot::Present(Value::Int(7)))
+        );
+        assert_eq!(
+            read_field("LogBackupRetentionPeriod", "7"),
+            Ok(Slot::Present(Value::Int(7)))
+        );
+        assert_eq!(
+            read_field("LogBackupRetentionPeriod", "\"\""),
+            Ok(Slot::Null)
+        );
         assert_eq!(
             read_field("BackupGatewayId", "1234567890123"),
             Ok(Slot::Present(Value::Int(1_234_567_890_123)))
@@ -281,26 +324,55 @@ mod tests {
 
     #[test]
     fn malformed_numbers_are_errors() {
-        for raw in ["\"365 \"", "\"0x16D\"", "365.5", "1e400", "-1", "true", "{}"] {
+        for raw in [
+            "\"365 \"",
+            "\"0x16D\"",
+            "365.5",
+            "1e400",
+            "-1",
+            "true",
+            "{}",
+        ] {
             assert!(read_field("BackupRetentionPeriod", raw).is_err(), "{raw}");
         }
-        assert!(read_field("BackupGatewayId", "-1").is_ok(), "plain integers may be negative");
+        assert!(
+            read_field("BackupGatewayId", "-1").is_ok(),
+            "plain integers may be negative"
+        );
     }
 
     #[test]
     fn booleans_accept_strings() {
-        assert_eq!(read_field("SourceEndpointEnableSsl", "\"true\""), Ok(Slot::Present(Value::Bool(true))));
-        assert_eq!(read_field("EnableBackupLog", "false"), Ok(Slot::Present(Value::Bool(false))));
+        assert_eq!(
+            read_field("SourceEndpointEnableSsl", "\"true\""),
+            Ok(Slot::Present(Value::Bool(true)))
+        );
+        assert_eq!(
+            read_field("EnableBackupLog", "false"),
+            Ok(Slot::Present(Value::Bool(false)))
+        );
         assert_eq!(read_field("EnableBackupLog", "null"), Ok(Slot::Null));
         assert!(read_field("EnableBackupLog", "\"yes\"").is_err());
     }
 
     #[test]
     fn strings_times_weekdays() {
-        assert_eq!(read_field("BackupPlanStatus", "\"running\""), Ok(Slot::Present(Value::Text("running".into()))));
-        assert_eq!(read_field("BackupPlanName", "\"a\\\"b\""), Ok(Slot::Present(Value::Text("a\"b".into()))));
-        assert_eq!(read_field("BackupStartTime", "\"01:30\""), Ok(Slot::Present(Value::Time(90))));
-        assert_eq!(read_field("BackupStartTime", "\"14:22Z\""), Ok(Slot::Present(Value::Time(862))));
+        assert_eq!(
+            read_field("BackupPlanStatus", "\"running\""),
+            Ok(Slot::Present(Value::Text("running".into())))
+        );
+        assert_eq!(
+            read_field("BackupPlanName", "\"a\\\"b\""),
+            Ok(Slot::Present(Value::Text("a\"b".into())))
+        );
+        assert_eq!(
+            read_field("BackupStartTime", "\"01:30\""),
+            Ok(Slot::Present(Value::Time(90)))
+        );
+        assert_eq!(
+            read_field("BackupStartTime", "\"14:22Z\""),
+            Ok(Slot::Present(Value::Time(862)))
+        );
         assert!(read_field("BackupStartTime", "\"25:00\"").is_err());
         assert!(read_field("BackupPeriod", "\"Monday,Funday\"").is_err());
     }
@@ -313,6 +385,9 @@ mod tests {
         };
         assert_eq!(objects[0].db_name.as_deref(), Some("orders"));
         assert_eq!(objects[0].table_excludes, vec!["tmp".to_string()]);
-        assert!(matches!(read_field("BackupObjects", "\"[{oops\""), Ok(Slot::Unparsable(_))));
+        assert!(matches!(
+            read_field("BackupObjects", "\"[{oops\""),
+            Ok(Slot::Unparsable(_))
+        ));
     }
 }

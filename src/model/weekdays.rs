@@ -20,10 +20,13 @@ impl Weekdays {
     /// Parses one weekday name: full or three-letter, any case.
     pub fn parse_day(name: &str) -> Option<Weekdays> {
         let name = name.trim();
-        NAMES.iter().position(|full| {
-            full.eq_ignore_ascii_case(name) || (name.len() == 3 && full[..3].eq_ignore_ascii_case(name))
-        })
-        .map(|i| Weekdays(1 << i))
+        NAMES
+            .iter()
+            .position(|full| {
+                full.eq_ignore_ascii_case(name)
+                    || (name.len() == 3 && full[..3].eq_ignore_ascii_case(name))
+            })
+            .map(|i| Weekdays(1 << i))
     }
 
     /// Parses a comma-separated list; the empty string is the empty set.
@@ -90,6 +93,9 @@ mod tests {
     fn empty_and_invalid() {
         assert!(Weekdays::parse_list("").unwrap().is_empty());
         assert!(Weekdays::parse_list("Monday,,Tuesday").is_err());
-        assert_eq!(Weekdays::parse_list("Funday").unwrap_err(), "\"Funday\" is not a weekday");
+        assert_eq!(
+            Weekdays::parse_list("Funday").unwrap_err(),
+            "\"Funday\" is not a weekday"
+        );
     }
 }

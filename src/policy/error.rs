@@ -68,7 +68,13 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
 fn list(items: &[&str]) -> String {
     items
         .iter()
-        .map(|i| if i.is_empty() { "\"\"".to_string() } else { format!("`{i}`") })
+        .map(|i| {
+            if i.is_empty() {
+                "\"\"".to_string()
+            } else {
+                format!("`{i}`")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -80,7 +86,14 @@ pub struct ErrorSink<'a> {
 }
 
 impl ErrorSink<'_> {
-    fn push(&mut self, code: &'static str, span: Span, label: impl Into<String>, message: String, help: Option<String>) {
+    fn push(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        label: impl Into<String>,
+        message: String,
+        help: Option<String>,
+    ) {
         let location = {
             let pos = self.file.line_col(span.offset);
             format!("{}:{}:{}", self.file.name(), pos.line, pos.column)
@@ -103,16 +116,37 @@ impl ErrorSink<'_> {
             offset: offset.unwrap_or(0).min(self.file.text().len()),
             len: 1,
         };
-        self.push("policy::yaml", span, "here", format!("invalid YAML: {message}"), None);
+        self.push(
+            "policy::yaml",
+            span,
+            "here",
+            format!("invalid YAML: {message}"),
+            None,
+        );
     }
 
-    pub fn unknown_key(&mut self, span: Span, key: &str, within: &str, allowed: &[&str], suggestion: Option<&str>) {
+    pub fn unknown_key(
+        &mut self,
+        span: Span,
+        key: &str,
+        within: &str,
+        allowed: &[&str],
+        suggestion: Option<&str>,
+    ) {
         self.push(
             "policy::unknown-key",
             span,
             "unknown key",
             format!("unknown key `{key}` in {within}"),
-            Some(format!("{} allowed keys: {}", did_you_mean(suggestion), list(allowed)).trim().to_string()),
+            Some(
+                format!(
+                    "{} allowed keys: {}",
+                    did_you_mean(suggestion),
+                    list(allowed)
+                )
+                .trim()
+                .to_string(),
+            ),
         );
     }
 
@@ -142,24 +176,45 @@ impl ErrorSink<'_> {
             span,
             "not a BackupPlanDetail field",
             format!("unknown field `{name}`"),
-            Some(format!(
-                "{} `dbs-lint fields` lists the fields of DescribeBackupPlanList",
-                did_you_mean(suggestion)
-            ).trim().to_string()),
+            Some(
+                format!(
+                    "{} `dbs-lint fields` lists the fields of DescribeBackupPlanList",
+                    did_you_mean(suggestion)
+                )
+                .trim()
+                .to_string(),
+            ),
         );
     }
 
-    pub fn unknown_operator(&mut self, span: Span, op: &str, suggestion: Option<&str>, allowed: &[&str]) {
+    pub fn unknown_operator(
+        &mut self,
+        span: Span,
+        op: &str,
+        suggestion: Option<&str>,
+        allowed: &[&str],
+    ) {
         self.push(
             "policy::unknown-operator",
             span,
             "unknown operator",
             format!("unknown operator `{op}`"),
-            Some(format!("{} operators: {}", did_you_mean(suggestion), list(allowed)).trim().to_string()),
+            Some(
+                format!("{} operators: {}", did_you_mean(suggestion), list(allowed))
+                    .trim()
+                    .to_string(),
+            ),
         );
     }
 
-    pub fn operator_mismatch(&mut self, span: Span, op: &str, field: &str, kind: &str, allowed: &[&str]) {
+    pub fn operator_mismatch(
+        &mut self,
+        span: Span,
+        op: &str,
+        field: &str,
+        kind: &str,
+        allowed: &[&str],
+    ) {
         self.push(
             "policy::operator-type",
             span,
@@ -169,7 +224,14 @@ impl ErrorSink<'_> {
         );
     }
 
-    pub fn bad_literal(&mut self, span: Span, field: &str, expected: &str, found: &str, help: Option<String>) {
+    pub fn bad_literal(
+        &mut self,
+        span: Span,
+        field: &str,
+        expected: &str,
+        found: &str,
+        help: Option<String>,
+    ) {
         self.push(
             "policy::value-type",
             span,
@@ -179,13 +241,24 @@ impl ErrorSink<'_> {
         );
     }
 
-    pub fn not_an_enum_value(&mut self, span: Span, value: &str, field: &str, allowed: &[&str], suggestion: Option<&str>) {
+    pub fn not_an_enum_value(
+        &mut self,
+        span: Span,
+        value: &str,
+        field: &str,
+        allowed: &[&str],
+        suggestion: Option<&str>,
+    ) {
         self.push(
             "policy::enum-value",
             span,
             format!("not a value of {field}"),
             format!("\"{value}\" is not a value {field} can take"),
-            Some(format!("{} values: {}", did_you_mean(suggestion), list(allowed)).trim().to_string()),
+            Some(
+                format!("{} values: {}", did_you_mean(suggestion), list(allowed))
+                    .trim()
+                    .to_string(),
+            ),
         );
     }
 
@@ -204,23 +277,36 @@ impl ErrorSink<'_> {
             "policy::rule-id",
             span,
             "not kebab-case",
-            format!("rule id `{id}` must be kebab-case (lower-case letters, digits and single dashes)"),
+            format!(
+                "rule id `{id}` must be kebab-case (lower-case letters, digits and single dashes)"
+            ),
             Some(format!("for example `{}`", kebab(id))),
         );
     }
 
-    pub fn duplicate_rule(&mut self, span: Span, id: &str, first: Option<(&Arc<SourceFile>, Span)>) {
+    pub fn duplicate_rule(
+        &mut self,
+        span: Span,
+        id: &str,
+        first: Option<(&Arc<SourceFile>, Span)>,
+    ) {
         let first_here = first.filter(|(f, _)| Arc::ptr_eq(f, self.file));
-        let elsewhere = first.filter(|(f, _)| !Arc::ptr_eq(f, self.file)).map(|(f, s)| {
-            let pos = f.line_col(s.offset);
-            format!("first defined at {}:{}:{}", f.name(), pos.line, pos.column)
-        });
+        let elsewhere = first
+            .filter(|(f, _)| !Arc::ptr_eq(f, self.file))
+            .map(|(f, s)| {
+                let pos = f.line_col(s.offset);
+                format!("first defined at {}:{}:{}", f.name(), pos.line, pos.column)
+            });
         self.push(
             "policy::duplicate-rule",
             span,
             "defined again here",
             format!("rule id `{id}` is defined more than once"),
-            Some(elsewhere.unwrap_or_else(|| "rule ids must be unique across every policy of a run".into())),
+            Some(
+                elsewhere.unwrap_or_else(|| {
+                    "rule ids must be unique across every policy of a run".into()
+                }),
+            ),
         );
         if let Some((_, s)) = first_here {
             if let Some(e) = self.errors.last_mut() {
@@ -238,10 +324,14 @@ impl ErrorSink<'_> {
             span,
             "unknown placeholder",
             format!("the message refers to `{{{name}}}`, which is not a field"),
-            Some(format!(
+            Some(
+                format!(
                 "{} placeholders name BackupPlanDetail fields; write `{{{{` for a literal brace",
                 did_you_mean(suggestion)
-            ).trim().to_string()),
+            )
+                .trim()
+                .to_string(),
+            ),
         );
     }
 
@@ -261,7 +351,18 @@ impl ErrorSink<'_> {
             span,
             format!("not a valid {what}"),
             format!("`{value}` is not a valid {what}"),
-            Some(format!("{} choose one of {}", did_you_mean(crate::model::catalogue::suggest(value, allowed.iter().copied())), list(allowed)).trim().to_string()),
+            Some(
+                format!(
+                    "{} choose one of {}",
+                    did_you_mean(crate::model::catalogue::suggest(
+                        value,
+                        allowed.iter().copied()
+                    )),
+                    list(allowed)
+                )
+                .trim()
+                .to_string(),
+            ),
         );
     }
 

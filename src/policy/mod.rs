@@ -38,7 +38,11 @@ impl PolicySpec {
 /// Loads and validates policies. With no spec, the default pack.
 pub fn load(specs: &[PolicySpec]) -> Result<RuleSet, Vec<PolicyError>> {
     let default = [PolicySpec::Pack(packs::DEFAULT_PACK.to_string())];
-    let specs = if specs.is_empty() { &default[..] } else { specs };
+    let specs = if specs.is_empty() {
+        &default[..]
+    } else {
+        specs
+    };
     let mut set = RuleSet::default();
     let mut seen = SeenIds::new();
     let mut errors = Vec::new();
@@ -53,7 +57,10 @@ pub fn load(specs: &[PolicySpec]) -> Result<RuleSet, Vec<PolicyError>> {
                 None => {
                     errors.push(error::unreadable(
                         name,
-                        format!("no built-in pack of that name (packs: {})", packs::names().join(", ")),
+                        format!(
+                            "no built-in pack of that name (packs: {})",
+                            packs::names().join(", ")
+                        ),
                     ));
                     continue;
                 }
@@ -64,7 +71,10 @@ pub fn load(specs: &[PolicySpec]) -> Result<RuleSet, Vec<PolicyError>> {
                     Ok(bytes) => match String::from_utf8(bytes) {
                         Ok(t) => t,
                         Err(_) => {
-                            errors.push(error::unreadable(&shown, "the file is not valid UTF-8".into()));
+                            errors.push(error::unreadable(
+                                &shown,
+                                "the file is not valid UTF-8".into(),
+                            ));
                             continue;
                         }
                     },
@@ -113,7 +123,9 @@ fn shift(mut node: node::Node, base: usize) -> node::Node {
     }
     node.offset += base;
     node.value = match node.value {
-        node::NodeValue::Seq(items) => node::NodeValue::Seq(items.into_iter().map(|n| shift(n, base)).collect()),
+        node::NodeValue::Seq(items) => {
+            node::NodeValue::Seq(items.into_iter().map(|n| shift(n, base)).collect())
+        }
         node::NodeValue::Map(entries) => node::NodeValue::Map(
             entries
                 .into_iter()

@@ -114,7 +114,13 @@ pub enum Op {
 impl Op {
     /// What the operator expects, as a phrase: "≥ 365", "one of ...".
     pub fn expectation(&self) -> String {
-        let list = |items: &[Literal]| items.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+        let list = |items: &[Literal]| {
+            items
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self {
             Op::Eq(l) => format!("= {l}"),
             Op::Ne(l) => format!("≠ {l}"),

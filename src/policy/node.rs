@@ -149,7 +149,36 @@ impl<'de> Visitor<'de> for ValueVisitor {
 #[derive(Debug)]
 pub struct YamlError {
     pub message: String,
+    /// Byte offset of the problem, when the parser knows it.
     pub offset: Option<usize>,
+}
+
+/// Byte offset of a 1-based line and 1-based character column.
+fn offset_of(text: &str, line: u64, column: u64) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let col = column.saturating_sub(1) as usize;
+    Some(start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i))
+}
+
+/// The parser's message, reworded for someone editing a policy (the location is shown apart).
+fn reword(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    };
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`: each key may appear once in a mapping");
+    }
+    message.to_string()
 }
 
 /// Parses one YAML document into a node tree, with limits against alias bombs and deep nesting.
@@ -164,16 +193,21 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         },
     };
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
-        let offset = e
-            .location()
-            .and_then(|l| l.span().byte_offset())
-            .map(|o| o as usize);
+        let offset = e.location().and_then(|l| {
+            l.span()
+                .byte_offset()
+                .map(|o| o as usize)
+                .or_else(|| offset_of(text, l.line(), l.column()))
+        });
         let message = e
             .without_snippet()
             .render_with_options(serde_saphyr::render_options! {
                 snippets: serde_saphyr::SnippetMode::Off,
             });
-        YamlError { message, offset }
+        YamlError {
+            message: reword(&message),
+            offset,
+        }
     })
 }
 
@@ -185,19 +219,29 @@ mod tests {
     fn spans_point_at_values_and_quotes_keep_strings() {
         let text = "a: 1\nb: \"true\"\nc: [x, true]\n";
         let node = parse(text).unwrap();
-        let NodeValue::Map(entries) = &node.value else { panic!() };
+        let NodeValue::Map(entries) = &node.value else {
+            panic!()
+        };
         assert!(matches!(entries[0].1.value, NodeValue::Int(1)));
         assert_eq!(entries[0].1.offset, 3);
         assert!(matches!(&entries[1].1.value, NodeValue::Str(s) if s == "true"));
-        assert_eq!(&text[entries[1].0.offset..entries[1].0.offset + entries[1].0.len], "b");
-        let NodeValue::Seq(items) = &entries[2].1.value else { panic!() };
+        assert_eq!(
+            &text[entries[1].0.offset..entries[1].0.offset + entries[1].0.len],
+            "b"
+        );
+        let NodeValue::Seq(items) = &entries[2].1.value else {
+            panic!()
+        };
         assert!(matches!(items[1].value, NodeValue::Bool(true)));
     }
 
     #[test]
     fn duplicate_keys_are_errors_with_a_place() {
         let err = parse("a: 1\na: 2\n").unwrap_err();
-        assert!(err.message.contains("duplicate"), "{}", err.message);
+        assert_eq!(
+            err.message,
+            "duplicate key `a`: each key may appear once in a mapping"
+        );
         assert!(err.offset.is_some());
     }
 }

@@ -7,7 +7,10 @@ pub const PACKS: &[(&str, &str)] = &[("recommended", include_str!("../../rules/r
 pub const DEFAULT_PACK: &str = "recommended";
 
 pub fn find(name: &str) -> Option<&'static str> {
-    PACKS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    PACKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 pub fn names() -> Vec<&'static str> {

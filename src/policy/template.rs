@@ -107,10 +107,16 @@ mod tests {
         assert_eq!(
             Template::parse("{Retention} and {").unwrap_err(),
             vec![
-                TemplateError::UnknownField { name: "Retention".into(), offset: 0 },
+                TemplateError::UnknownField {
+                    name: "Retention".into(),
+                    offset: 0
+                },
                 TemplateError::Unclosed { offset: 16 }
             ]
         );
-        assert_eq!(Template::parse("a } b").unwrap_err(), vec![TemplateError::StrayBrace { offset: 2 }]);
+        assert_eq!(
+            Template::parse("a } b").unwrap_err(),
+            vec![TemplateError::StrayBrace { offset: 2 }]
+        );
     }
 }

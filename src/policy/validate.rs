@@ -8,7 +8,9 @@ use globset::GlobBuilder;
 use regex::RegexBuilder;
 
 use super::error::{ErrorSink, Span};
-use super::model::{Condition, Literal, Op, OnMissing, PolicyInfo, Rule, RuleOrigin, RuleSet, Severity, Test};
+use super::model::{
+    Condition, Literal, OnMissing, Op, PolicyInfo, Rule, RuleOrigin, RuleSet, Severity, Test,
+};
 use super::node::{Node, NodeValue};
 use super::template::{Template, TemplateError};
 use crate::model::catalogue::{suggest, suggest_field};
@@ -18,22 +20,46 @@ use crate::source::SourceFile;
 
 const POLICY_KEYS: &[&str] = &["policy", "description", "rules"];
 const RULE_KEYS: &[&str] = &[
-    "id", "title", "severity", "when", "assert", "message", "help", "rationale", "on_missing", "controls",
+    "id",
+    "title",
+    "severity",
+    "when",
+    "assert",
+    "message",
+    "help",
+    "rationale",
+    "on_missing",
+    "controls",
 ];
 pub const OPERATORS: &[&str] = &[
-    "eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "glob", "regex", "exists", "empty", "includes",
-    "count_gte", "count_lte",
+    "eq",
+    "ne",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "not_in",
+    "glob",
+    "regex",
+    "exists",
+    "empty",
+    "includes",
+    "count_gte",
+    "count_lte",
 ];
 const MAX_PATTERN_LEN: usize = 1_000;
 
 /// The operators a field of `kind` accepts.
 pub fn operators_for(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Integer | Kind::Days | Kind::EpochMillis | Kind::TimeOfDay => {
-            &["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "exists"]
-        }
+        Kind::Integer | Kind::Days | Kind::EpochMillis | Kind::TimeOfDay => &[
+            "eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "exists",
+        ],
         Kind::Bool => &["eq", "ne", "exists"],
-        Kind::Enum(_) | Kind::Text => &["eq", "ne", "in", "not_in", "glob", "regex", "exists", "empty"],
+        Kind::Enum(_) | Kind::Text => &[
+            "eq", "ne", "in", "not_in", "glob", "regex", "exists", "empty",
+        ],
         Kind::Weekdays => &["includes", "count_gte", "count_lte", "empty", "exists"],
         Kind::BackupObjects => &["exists", "empty"],
     }
@@ -76,7 +102,12 @@ impl<'a> Validator<'a> {
     /// Validates a whole policy document; rules are appended to `out`.
     pub fn policy(&mut self, root: &Node, default_name: &str, source: &str, out: &mut RuleSet) {
         let Some(top) = entries(root) else {
-            self.sink.wrong_type(root.into(), "a policy", "a mapping with `rules`", root.kind());
+            self.sink.wrong_type(
+                root.into(),
+                "a policy",
+                "a mapping with `rules`",
+                root.kind(),
+            );
             return;
         };
         let mut name = default_name.to_string();
@@ -99,7 +130,9 @@ impl<'a> Validator<'a> {
                     POLICY_KEYS,
                     suggest(other, POLICY_KEYS.iter().copied()),
                 ),
-                None => self.sink.wrong_type(key.into(), "a key", "a string", key.kind()),
+                None => self
+                    .sink
+                    .wrong_type(key.into(), "a key", "a string", key.kind()),
             }
         }
         let Some(rules_node) = rules_node else {
@@ -107,7 +140,12 @@ impl<'a> Validator<'a> {
             return;
         };
         let NodeValue::Seq(rules) = &rules_node.value else {
-            self.sink.wrong_type(rules_node.into(), "`rules`", "a list of rules", rules_node.kind());
+            self.sink.wrong_type(
+                rules_node.into(),
+                "`rules`",
+                "a list of rules",
+                rules_node.kind(),
+            );
             return;
         };
         if rules.is_empty() {
@@ -130,7 +168,8 @@ impl<'a> Validator<'a> {
         match &node.value {
             NodeValue::Str(s) => Some(s.clone()),
             _ => {
-                self.sink.wrong_type(node.into(), what, "a string", node.kind());
+                self.sink
+                    .wrong_type(node.into(), what, "a string", node.kind());
                 None
             }
         }
@@ -138,7 +177,12 @@ impl<'a> Validator<'a> {
 
     fn rule(&mut self, node: &Node, policy: &str) -> Option<Rule> {
         let Some(fields) = entries(node) else {
-            self.sink.wrong_type(node.into(), "a rule", "a mapping with `id` and `assert`", node.kind());
+            self.sink.wrong_type(
+                node.into(),
+                "a rule",
+                "a mapping with `id` and `assert`",
+                node.kind(),
+            );
             return None;
         };
         let errors_before = self.sink.errors.len();
@@ -155,7 +199,8 @@ impl<'a> Validator<'a> {
         let mut id_span: Span = node.into();
         for (key, value) in fields {
             let Some(k) = key.as_str() else {
-                self.sink.wrong_type(key.into(), "a key", "a string", key.kind());
+                self.sink
+                    .wrong_type(key.into(), "a key", "a string", key.kind());
                 continue;
             };
             match k {
@@ -171,7 +216,10 @@ impl<'a> Validator<'a> {
                     if let Some(s) = self.string(value, "`severity`") {
                         match Severity::parse(&s) {
                             Some(s) => severity = s,
-                            None => self.sink.bad_choice(value.into(), "severity", &s, Severity::NAMES),
+                            None => {
+                                self.sink
+                                    .bad_choice(value.into(), "severity", &s, Severity::NAMES)
+                            }
                         }
                     }
                 }
@@ -179,7 +227,12 @@ impl<'a> Validator<'a> {
                     if let Some(s) = self.string(value, "`on_missing`") {
                         match OnMissing::parse(&s) {
                             Some(m) => on_missing = m,
-                            None => self.sink.bad_choice(value.into(), "on_missing", &s, OnMissing::NAMES),
+                            None => self.sink.bad_choice(
+                                value.into(),
+                                "on_missing",
+                                &s,
+                                OnMissing::NAMES,
+                            ),
                         }
                     }
                 }
@@ -191,7 +244,12 @@ impl<'a> Validator<'a> {
                             }
                         }
                     }
-                    _ => self.sink.wrong_type(value.into(), "`controls`", "a list of strings", value.kind()),
+                    _ => self.sink.wrong_type(
+                        value.into(),
+                        "`controls`",
+                        "a list of strings",
+                        value.kind(),
+                    ),
                 },
                 "when" => when = self.condition(value, "`when`"),
                 "assert" => assert = self.condition(value, "`assert`"),
@@ -215,7 +273,8 @@ impl<'a> Validator<'a> {
                     let file = Arc::clone(file);
                     self.sink.duplicate_rule(id_span, id, Some((&file, *first)));
                 } else {
-                    self.seen.insert(id.clone(), (Arc::clone(self.sink.file), id_span));
+                    self.seen
+                        .insert(id.clone(), (Arc::clone(self.sink.file), id_span));
                 }
             }
             None => {}
@@ -268,10 +327,18 @@ impl<'a> Validator<'a> {
                     match e {
                         TemplateError::UnknownField { name, offset } => {
                             let len = name.len() + 2;
-                            self.sink.unknown_placeholder(at(offset, len), &name, suggest_field(&name))
+                            self.sink.unknown_placeholder(
+                                at(offset, len),
+                                &name,
+                                suggest_field(&name),
+                            )
                         }
-                        TemplateError::Unclosed { offset } => self.sink.bad_template(at(offset, 1), "unclosed `{`"),
-                        TemplateError::StrayBrace { offset } => self.sink.bad_template(at(offset, 1), "unmatched `}`"),
+                        TemplateError::Unclosed { offset } => {
+                            self.sink.bad_template(at(offset, 1), "unclosed `{`")
+                        }
+                        TemplateError::StrayBrace { offset } => {
+                            self.sink.bad_template(at(offset, 1), "unmatched `}`")
+                        }
                     }
                 }
                 None
@@ -281,7 +348,12 @@ impl<'a> Validator<'a> {
 
     fn condition(&mut self, node: &Node, what: &str) -> Option<Condition> {
         let Some(items) = entries(node) else {
-            self.sink.wrong_type(node.into(), what, "a mapping of fields to matchers (or all/any/not)", node.kind());
+            self.sink.wrong_type(
+                node.into(),
+                what,
+                "a mapping of fields to matchers (or all/any/not)",
+                node.kind(),
+            );
             return None;
         };
         if items.is_empty() {
@@ -292,17 +364,25 @@ impl<'a> Validator<'a> {
         let mut ok = true;
         for (key, value) in items {
             let Some(k) = key.as_str() else {
-                self.sink.wrong_type(key.into(), "a condition key", "a field name or all/any/not", key.kind());
+                self.sink.wrong_type(
+                    key.into(),
+                    "a condition key",
+                    "a field name or all/any/not",
+                    key.kind(),
+                );
                 ok = false;
                 continue;
             };
             let part = match k {
                 "all" | "any" => self.combination(k, value),
-                "not" => self.condition(value, "`not`").map(|c| Condition::Not(Box::new(c))),
+                "not" => self
+                    .condition(value, "`not`")
+                    .map(|c| Condition::Not(Box::new(c))),
                 name => match FieldId::from_name(name) {
                     Some(field) => self.matcher(field, key, value),
                     None => {
-                        self.sink.unknown_field(key.into(), name, suggest_field(name));
+                        self.sink
+                            .unknown_field(key.into(), name, suggest_field(name));
                         None
                     }
                 },
@@ -325,17 +405,23 @@ impl<'a> Validator<'a> {
     fn combination(&mut self, which: &str, node: &Node) -> Option<Condition> {
         let what = format!("`{which}`");
         let NodeValue::Seq(items) = &node.value else {
-            self.sink.wrong_type(node.into(), &what, "a list of conditions", node.kind());
+            self.sink
+                .wrong_type(node.into(), &what, "a list of conditions", node.kind());
             return None;
         };
         if items.is_empty() {
             self.sink.empty_condition(node.into(), &what);
             return None;
         }
-        let parts: Vec<Option<Condition>> = items.iter().map(|i| self.condition(i, &what)).collect();
+        let parts: Vec<Option<Condition>> =
+            items.iter().map(|i| self.condition(i, &what)).collect();
         let parts: Option<Vec<Condition>> = parts.into_iter().collect();
         let parts = parts?;
-        Some(if which == "all" { Condition::All(parts) } else { Condition::Any(parts) })
+        Some(if which == "all" {
+            Condition::All(parts)
+        } else {
+            Condition::Any(parts)
+        })
     }
 
     /// The matcher of one field: a scalar (eq), a list (in) or a map of operators.
@@ -344,7 +430,8 @@ impl<'a> Validator<'a> {
         match &node.value {
             NodeValue::Map(ops) => {
                 if ops.is_empty() {
-                    self.sink.empty_condition(node.into(), &format!("the matcher of {field}"));
+                    self.sink
+                        .empty_condition(node.into(), &format!("the matcher of {field}"));
                     return None;
                 }
                 let mut tests = Vec::new();
@@ -358,12 +445,17 @@ impl<'a> Validator<'a> {
                 if !ok {
                     return None;
                 }
-                Some(if tests.len() == 1 { tests.pop().expect("one") } else { Condition::All(tests) })
+                Some(if tests.len() == 1 {
+                    tests.pop().expect("one")
+                } else {
+                    Condition::All(tests)
+                })
             }
             NodeValue::Seq(_) => {
                 let key_span: Span = key.into();
                 self.check_allowed(field, "in", key_span)?;
-                self.literals(field, node).map(|l| test(Op::In(l), key_span))
+                self.literals(field, node)
+                    .map(|l| test(Op::In(l), key_span))
             }
             NodeValue::Null => {
                 self.sink.bad_literal(
@@ -388,19 +480,22 @@ impl<'a> Validator<'a> {
         if allowed.contains(&op) {
             Some(())
         } else {
-            self.sink.operator_mismatch(span, op, field.name(), &describe(field.kind()), allowed);
+            self.sink
+                .operator_mismatch(span, op, field.name(), &describe(field.kind()), allowed);
             None
         }
     }
 
     fn operator(&mut self, field: FieldId, key: &Node, value: &Node) -> Option<Op> {
         let Some(op) = key.as_str() else {
-            self.sink.wrong_type(key.into(), "an operator", "a string", key.kind());
+            self.sink
+                .wrong_type(key.into(), "an operator", "a string", key.kind());
             return None;
         };
         if !OPERATORS.contains(&op) {
             let suggestion = suggest(op, OPERATORS.iter().copied());
-            self.sink.unknown_operator(key.into(), op, suggestion, operators_for(field.kind()));
+            self.sink
+                .unknown_operator(key.into(), op, suggestion, operators_for(field.kind()));
             return None;
         }
         self.check_allowed(field, op, key.into())?;
@@ -420,7 +515,8 @@ impl<'a> Validator<'a> {
                 match GlobBuilder::new(&pattern).build() {
                     Ok(g) => Op::Glob(pattern, g.compile_matcher()),
                     Err(e) => {
-                        self.sink.bad_pattern(value.into(), "glob", e.kind().to_string());
+                        self.sink
+                            .bad_pattern(value.into(), "glob", e.kind().to_string());
                         return None;
                     }
                 }
@@ -448,7 +544,10 @@ impl<'a> Validator<'a> {
             self.sink.bad_pattern(
                 node.into(),
                 kind,
-                format!("it is {} bytes long; the limit is {MAX_PATTERN_LEN}", pattern.len()),
+                format!(
+                    "it is {} bytes long; the limit is {MAX_PATTERN_LEN}",
+                    pattern.len()
+                ),
             );
             return None;
         }
@@ -459,7 +558,8 @@ impl<'a> Validator<'a> {
         match node.value {
             NodeValue::Bool(b) => Some(b),
             _ => {
-                self.sink.wrong_type(node.into(), what, "true or false", &node.display());
+                self.sink
+                    .wrong_type(node.into(), what, "true or false", &node.display());
                 None
             }
         }
@@ -495,7 +595,12 @@ impl<'a> Validator<'a> {
         match node.value {
             NodeValue::Int(n) if (0..=7).contains(&n) => Some(n as u32),
             _ => {
-                self.sink.wrong_type(node.into(), "a number of days", "a whole number from 0 to 7", &node.display());
+                self.sink.wrong_type(
+                    node.into(),
+                    "a number of days",
+                    "a whole number from 0 to 7",
+                    &node.display(),
+                );
                 None
             }
         }
@@ -503,7 +608,12 @@ impl<'a> Validator<'a> {
 
     fn literals(&mut self, field: FieldId, node: &Node) -> Option<Vec<Literal>> {
         let NodeValue::Seq(items) = &node.value else {
-            self.sink.wrong_type(node.into(), "a list matcher", "a list of values", node.kind());
+            self.sink.wrong_type(
+                node.into(),
+                "a list matcher",
+                "a list of values",
+                node.kind(),
+            );
             return None;
         };
         if items.is_empty() {
@@ -532,7 +642,13 @@ impl<'a> Validator<'a> {
                 if values.contains(&s.as_str()) {
                     Ok(Literal::Text(s.clone()))
                 } else {
-                    self.sink.not_an_enum_value(node.into(), s, name, values, suggest(s, values.iter().copied()));
+                    self.sink.not_an_enum_value(
+                        node.into(),
+                        s,
+                        name,
+                        values,
+                        suggest(s, values.iter().copied()),
+                    );
                     return None;
                 }
             }
@@ -540,14 +656,17 @@ impl<'a> Validator<'a> {
             (NodeValue::Int(i), Kind::Text) => Ok(Literal::Text(i.to_string())),
             (NodeValue::Str(s), Kind::TimeOfDay) => match parse_time(s) {
                 Some(m) => Ok(Literal::Time(m)),
-                None => Err(Some("write a time of day as \"HH:mm\", for example \"02:30\"".into())),
+                None => Err(Some(
+                    "write a time of day as \"HH:mm\", for example \"02:30\"".into(),
+                )),
             },
             _ => Err(None),
         };
         match result {
             Ok(l) => Some(l),
             Err(help) => {
-                self.sink.bad_literal(node.into(), name, &expected(kind), &found, help);
+                self.sink
+                    .bad_literal(node.into(), name, &expected(kind), &found, help);
                 None
             }
         }
@@ -585,6 +704,9 @@ fn describe(kind: Kind) -> String {
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }

@@ -70,7 +70,10 @@ fn locate(data: &Dataset, finding: &Finding) -> Location {
     let value = &file.text()[offset..offset + len];
     let (end_line, end_column) = match value.rfind('\n') {
         None => (start.line, start.column + value.chars().count()),
-        Some(i) => (start.line + value.matches('\n').count(), value[i + 1..].chars().count() + 1),
+        Some(i) => (
+            start.line + value.matches('\n').count(),
+            value[i + 1..].chars().count() + 1,
+        ),
     };
     Location {
         path: file.name().to_string(),
@@ -97,7 +100,12 @@ pub struct TextOptions {
     pub width: usize,
 }
 
-pub fn render(report: &Report<'_>, format: Format, text: TextOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn render(
+    report: &Report<'_>,
+    format: Format,
+    text: TextOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::render(report, text, out),
         Format::Json => json::render(report, out),

@@ -47,20 +47,26 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.rule.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.rule
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(self.file.as_ref())
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some(self.label.clone()),
-            self.span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), self.span),
+        )))
     }
 }
 
-pub fn render(report: &Report<'_>, options: TextOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn render(
+    report: &Report<'_>,
+    options: TextOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -73,7 +79,11 @@ pub fn render(report: &Report<'_>, options: TextOptions, out: &mut dyn io::Write
     for (finding, location) in report.findings() {
         let plan = &report.data.plans[finding.plan];
         let rule = &report.rules.rules[finding.rule];
-        let name = plan.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+        let name = plan
+            .name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         let kind = match finding.outcome {
             Outcome::Indeterminate => " [indeterminate]",
             _ => "",
@@ -98,7 +108,8 @@ pub fn render(report: &Report<'_>, options: TextOptions, out: &mut dyn io::Write
 
 fn summary(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     let s = &report.summary;
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     writeln!(
         out,
         "{} checked against {}: {} ({} error, {} warning, {} note; {} indeterminate)",

@@ -144,7 +144,9 @@ pub fn read_file(
             Err(e) => {
                 let (_, base) = file.body();
                 let local = SourceFile::offset_of_line_col(body, e.line(), e.column());
-                reader.errors.push(InputError::syntax(file, base + local, e.to_string()));
+                reader
+                    .errors
+                    .push(InputError::syntax(file, base + local, e.to_string()));
                 return (Vec::new(), None, reader.errors);
             }
         }
@@ -172,7 +174,8 @@ impl<'f> Reader<'f> {
 
     fn shape_error(&mut self, raw: &RawValue, message: String, help: Option<String>) {
         let (offset, len) = self.at(raw);
-        self.errors.push(InputError::shape(self.file, offset, len, message, help));
+        self.errors
+            .push(InputError::shape(self.file, offset, len, message, help));
     }
 
     fn parse<'a, T: Deserialize<'a>>(&mut self, raw: &'a RawValue) -> Option<T> {
@@ -181,7 +184,8 @@ impl<'f> Reader<'f> {
             Err(e) => {
                 let local = SourceFile::offset_of_line_col(raw.get(), e.line(), e.column());
                 let offset = self.file.offset_of(raw.get()) + local;
-                self.errors.push(InputError::syntax(self.file, offset, e.to_string()));
+                self.errors
+                    .push(InputError::syntax(self.file, offset, e.to_string()));
                 None
             }
         }
@@ -195,7 +199,10 @@ impl<'f> Reader<'f> {
             _ => {
                 self.shape_error(
                     raw,
-                    format!("expected a JSON object or array, found {}", json_kind(raw.get())),
+                    format!(
+                        "expected a JSON object or array, found {}",
+                        json_kind(raw.get())
+                    ),
                     Some(SHAPES_HELP.into()),
                 );
                 Shape::Response
@@ -230,7 +237,10 @@ impl<'f> Reader<'f> {
             } else {
                 self.shape_error(
                     body,
-                    format!("the SDK envelope's body must be a response object, found {}", json_kind(body.get())),
+                    format!(
+                        "the SDK envelope's body must be a response object, found {}",
+                        json_kind(body.get())
+                    ),
                     None,
                 );
             }
@@ -258,7 +268,10 @@ impl<'f> Reader<'f> {
                 }
                 None => self.shape_error(
                     total,
-                    format!("TotalElements must be a non-negative whole number, found {}", total.get()),
+                    format!(
+                        "TotalElements must be a non-negative whole number, found {}",
+                        total.get()
+                    ),
                     None,
                 ),
             }
@@ -282,7 +295,9 @@ impl<'f> Reader<'f> {
     /// Fails closed on error bodies and `Success: false`. Returns whether to go on.
     fn check_success(&mut self, raw: &RawValue, env: &Envelope<'_>) -> bool {
         let text = |v: Option<&RawValue>| -> Option<String> {
-            v.map(|r| serde_json::from_str::<String>(r.get()).unwrap_or_else(|_| r.get().to_string()))
+            v.map(|r| {
+                serde_json::from_str::<String>(r.get()).unwrap_or_else(|_| r.get().to_string())
+            })
         };
         let request_id = text(env.request_id);
         let failed = match env.success.map(|s| s.get()) {
@@ -301,7 +316,8 @@ impl<'f> Reader<'f> {
         };
         if failed {
             let code = text(env.code.or(env.err_code)).unwrap_or_else(|| "(no code)".into());
-            let message = text(env.message.or(env.err_message)).unwrap_or_else(|| "(no message)".into());
+            let message =
+                text(env.message.or(env.err_message)).unwrap_or_else(|| "(no message)".into());
             let at = At::new(self.file, self.file.offset_of(raw.get()), 1);
             self.errors.push(InputError::ApiFailure {
                 code,
@@ -319,7 +335,10 @@ impl<'f> Reader<'f> {
         if !items.get().starts_with('{') {
             self.shape_error(
                 items,
-                format!("Items must be an object holding BackupPlanDetail, found {}", json_kind(items.get())),
+                format!(
+                    "Items must be an object holding BackupPlanDetail, found {}",
+                    json_kind(items.get())
+                ),
                 None,
             );
             return;
@@ -334,7 +353,10 @@ impl<'f> Reader<'f> {
         if !detail.get().starts_with('[') {
             self.shape_error(
                 detail,
-                format!("BackupPlanDetail must be an array of plans, found {}", json_kind(detail.get())),
+                format!(
+                    "BackupPlanDetail must be an array of plans, found {}",
+                    json_kind(detail.get())
+                ),
                 None,
             );
             return;
@@ -361,8 +383,13 @@ impl<'f> Reader<'f> {
         let mut shape = None;
         for element in elements {
             let is_page = element.get().starts_with('{')
-                && serde_json::from_str::<Envelope<'_>>(element.get()).is_ok_and(|e| e.is_response());
-            let this = if is_page { Shape::PageArray } else { Shape::PlanArray };
+                && serde_json::from_str::<Envelope<'_>>(element.get())
+                    .is_ok_and(|e| e.is_response());
+            let this = if is_page {
+                Shape::PageArray
+            } else {
+                Shape::PlanArray
+            };
             match shape {
                 None => shape = Some(this),
                 Some(s) if s != this => {
@@ -370,7 +397,11 @@ impl<'f> Reader<'f> {
                         element,
                         format!(
                             "this array mixes plans and page responses: this element is {}",
-                            if is_page { "a page response" } else { "not a page response" }
+                            if is_page {
+                                "a page response"
+                            } else {
+                                "not a page response"
+                            }
                         ),
                         None,
                     );

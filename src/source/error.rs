@@ -157,7 +157,9 @@ pub enum InputError {
     #[error("{at}: plan {plan} appears twice with different values (first copy at {first})")]
     #[diagnostic(
         code(input::conflicting_copies),
-        help("identical copies are merged; differing copies mean the inputs disagree about the plan")
+        help(
+            "identical copies are merged; differing copies mean the inputs disagree about the plan"
+        )
     )]
     ConflictingCopies {
         plan: String,

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 /// Bytes between two line-index checkpoints.
-const CHECKPOINT: usize = 1 << 20;
+const CHECKPOINT: usize = 1 << 12;
 
 /// A position in a file: 1-based line, 1-based column counted in Unicode code points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,7 +18,7 @@ pub struct LineCol {
 /// One input's text, kept whole so that positions can be computed after evaluation.
 pub struct SourceFile {
     name: String,
-    text: Box<str>,
+    text: String,
     /// Length of a UTF-8 byte order mark at the start, which editors do not count as a column.
     bom: usize,
     /// (byte offset, 0-based line) every [`CHECKPOINT`] bytes, built on first use.
@@ -35,7 +35,7 @@ impl std::fmt::Debug for SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<Box<str>>) -> Arc<SourceFile> {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
         let text = text.into();
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         Arc::new(SourceFile {
@@ -97,7 +97,8 @@ impl SourceFile {
     }
 
     fn line_end(&self, offset: usize) -> usize {
-        memchr::memchr(b'\n', &self.text.as_bytes()[offset..]).map_or(self.text.len(), |i| offset + i)
+        memchr::memchr(b'\n', &self.text.as_bytes()[offset..])
+            .map_or(self.text.len(), |i| offset + i)
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -168,7 +169,10 @@ impl SourceCode for SourceFile {
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             data,
-            SourceSpan::new((inner.span().offset() + window_start).into(), inner.span().len()),
+            SourceSpan::new(
+                (inner.span().offset() + window_start).into(),
+                inner.span().len(),
+            ),
             inner.line() + first_line,
             inner.column(),
             inner.line_count() + first_line,
@@ -190,7 +194,7 @@ mod tests {
 
     #[test]
     fn line_index_crosses_checkpoints() {
-        let text = "x\n".repeat(CHECKPOINT);
+        let text = "x\n".repeat(CHECKPOINT * 3);
         let file = SourceFile::new("big.json", text);
         assert_eq!(file.line_col(CHECKPOINT + 4).line, CHECKPOINT / 2 + 3);
     }

@@ -21,6 +21,11 @@ const MAX_ERRORS: usize = 50;
 pub enum InputSpec {
     Path(PathBuf),
     Stdin,
+    /// A dump already in memory (a live fetch), with the name reports give it.
+    Text {
+        name: String,
+        text: String,
+    },
 }
 
 impl InputSpec {
@@ -98,7 +103,8 @@ fn expand(specs: &[InputSpec], errors: &mut Vec<InputError>) -> Vec<InputSpec> {
                     .filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| {
                         p.is_file()
-                            && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                            && p.extension()
+                                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
                     })
                     .collect();
                 files.sort();
@@ -122,11 +128,16 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+#[allow(clippy::result_large_err)] // built once per input, not on a hot path
 fn read_text(spec: &InputSpec, stdin: &mut dyn Read) -> Result<(String, Vec<u8>), InputError> {
     let (name, result) = match spec {
+        InputSpec::Text { name, text } => (name.clone(), Ok(text.clone().into_bytes())),
         InputSpec::Stdin => {
             let mut bytes = Vec::new();
-            ("<stdin>".to_string(), stdin.read_to_end(&mut bytes).map(|_| bytes))
+            (
+                "<stdin>".to_string(),
+                stdin.read_to_end(&mut bytes).map(|_| bytes),
+            )
         }
         InputSpec::Path(path) => (display(path), std::fs::read(path)),
     };
@@ -143,6 +154,7 @@ fn read_text(spec: &InputSpec, stdin: &mut dyn Read) -> Result<(String, Vec<u8>)
     }
 }
 
+#[allow(clippy::result_large_err)] // built once per input, not on a hot path
 fn decode(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, InputError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
@@ -162,6 +174,7 @@ fn decode(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, InputError> {
 }
 
 /// Loads every input. Any error fails the whole load: a run never checks part of its inputs.
+#[allow(clippy::result_large_err)] // errors are collected, returned once per run
 pub fn load(
     specs: &[InputSpec],
     options: &LoadOptions,
@@ -181,6 +194,9 @@ pub fn load(
         };
         let input = data.files.len() as u32;
         let (plans, facts, file_errors) = read_file(&file, input, options.retain);
+        // Plans refused for their own errors are still in the file: judge completeness only
+        // when every plan was read.
+        let judge_completeness = file_errors.is_empty();
         errors.extend(file_errors);
         data.files.push(Arc::clone(&file));
         let Some(facts) = facts else { continue };
@@ -219,7 +235,7 @@ pub fn load(
             None => Completeness::Unverified,
             Some((total, offset, len)) => {
                 let holds = held;
-                if holds >= total {
+                if holds >= total || !judge_completeness {
                     Completeness::Complete
                 } else if options.allow_partial {
                     Completeness::Partial { holds, total }

@@ -37,22 +37,34 @@ struct RawFields<'a> {
     duplicate: Option<(FieldId, &'a RawValue)>,
 }
 
-struct KeySeed;
+/// Looks keys up, guessing first that they come in catalogue order (as the aliyun CLI and the
+/// API print them), so that most lookups cost one comparison.
+struct KeySeed<'c> {
+    next: &'c mut usize,
+}
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Option<FieldId>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
+impl<'de> Visitor<'de> for KeySeed<'_> {
     type Value = Option<FieldId>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(lookup(v))
+        let guess = *self.next;
+        let found = match FIELDS.get(guess) {
+            Some(def) if def.name == v => Some(FieldId(guess as u8)),
+            _ => lookup(v),
+        };
+        if let Some(f) = found {
+            *self.next = f.index() + 1;
+        }
+        Ok(found)
     }
 }
 
@@ -69,7 +81,8 @@ impl<'de> Visitor<'de> for FieldsVisitor {
             fields: Vec::with_capacity(FIELDS.len()),
             duplicate: None,
         };
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        let mut next = 0;
+        while let Some(key) = map.next_key_seed(KeySeed { next: &mut next })? {
             match key {
                 Some(field) => {
                     let raw: &'de RawValue = map.next_value()?;
@@ -96,7 +109,11 @@ fn raw_fields(text: &str) -> Result<RawFields<'_>, serde_json::Error> {
 }
 
 /// Byte offset and length of `field`'s value inside the plan object starting at `plan_offset`.
-pub fn locate_field(file: &SourceFile, plan: &PlanOrigin, field: FieldId) -> Option<(usize, usize)> {
+pub fn locate_field(
+    file: &SourceFile,
+    plan: &PlanOrigin,
+    field: FieldId,
+) -> Option<(usize, usize)> {
     let start = plan.offset as usize;
     let text = file.text().get(start..start + plan.len as usize)?;
     let fields = raw_fields(text).ok()?;
@@ -161,7 +178,9 @@ pub fn read_plan(
         let keep = retain.contains(field)
             || matches!(
                 field,
-                well_known::BACKUP_PLAN_ID | well_known::BACKUP_PLAN_NAME | well_known::BACKUP_PLAN_REGION
+                well_known::BACKUP_PLAN_ID
+                    | well_known::BACKUP_PLAN_NAME
+                    | well_known::BACKUP_PLAN_REGION
             );
         if !keep && def.kind == Kind::Text {
             // Any string or number is a valid text value: check the shape without copying it.
@@ -172,9 +191,15 @@ pub fn read_plan(
         match value::read(def, raw.get()) {
             Ok(slot) => {
                 match (field, &slot) {
-                    (well_known::BACKUP_PLAN_ID, Slot::Present(Value::Text(t))) => id = Some(t.clone()),
-                    (well_known::BACKUP_PLAN_NAME, Slot::Present(Value::Text(t))) => name = Some(t.clone()),
-                    (well_known::BACKUP_PLAN_REGION, Slot::Present(Value::Text(t))) => region = Some(t.clone()),
+                    (well_known::BACKUP_PLAN_ID, Slot::Present(Value::Text(t))) => {
+                        id = Some(t.clone())
+                    }
+                    (well_known::BACKUP_PLAN_NAME, Slot::Present(Value::Text(t))) => {
+                        name = Some(t.clone())
+                    }
+                    (well_known::BACKUP_PLAN_REGION, Slot::Present(Value::Text(t))) => {
+                        region = Some(t.clone())
+                    }
                     _ => {}
                 }
                 if keep {
@@ -238,7 +263,9 @@ fn describe_kind(kind: Kind) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        Kind::Days => "a whole, non-negative number of days (a JSON number or a string holding one)".into(),
+        Kind::Days => {
+            "a whole, non-negative number of days (a JSON number or a string holding one)".into()
+        }
         Kind::EpochMillis => "milliseconds since the Unix epoch".into(),
         Kind::Integer => "a whole number (a JSON number or a string holding one)".into(),
         Kind::Bool => "a boolean (true/false, or the strings \"true\"/\"false\")".into(),
