@@ -14,6 +14,12 @@ impl FieldSet {
     pub fn insert(&mut self, field: FieldId) {
         self.0 |= 1 << field.index();
     }
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
     pub fn contains(self, field: FieldId) -> bool {
         self.0 & (1 << field.index()) != 0
     }

@@ -10,8 +10,9 @@ pub mod text;
 use std::io;
 
 use crate::engine::{Evaluation, Finding};
+use crate::model::FieldId;
 use crate::policy::RuleSet;
-use crate::source::plan_reader::locate_field;
+use crate::source::plan_reader::field_offsets;
 use crate::source::Dataset;
 
 pub use summary::Summary;
@@ -43,7 +44,23 @@ pub struct Report<'a> {
 
 impl<'a> Report<'a> {
     pub fn new(rules: &'a RuleSet, data: &'a Dataset, eval: &'a Evaluation) -> Report<'a> {
-        let locations = eval.findings.iter().map(|f| locate(data, f)).collect();
+        // Findings come plan by plan: read each plan's value positions once.
+        let mut cache: Option<(usize, Vec<(FieldId, usize, usize)>)> = None;
+        let locations = eval
+            .findings
+            .iter()
+            .map(|f| {
+                let plan = &data.plans[f.plan];
+                if cache.as_ref().is_none_or(|(p, _)| *p != f.plan) {
+                    cache = Some((f.plan, field_offsets(data.file_of(plan), &plan.origin)));
+                }
+                let offsets = cache
+                    .as_ref()
+                    .map(|(_, o)| o.as_slice())
+                    .unwrap_or_default();
+                locate(data, f, offsets)
+            })
+            .collect();
         let summary = Summary::new(rules, data, eval);
         Report {
             rules,
@@ -59,12 +76,13 @@ impl<'a> Report<'a> {
     }
 }
 
-fn locate(data: &Dataset, finding: &Finding) -> Location {
+fn locate(data: &Dataset, finding: &Finding, offsets: &[(FieldId, usize, usize)]) -> Location {
     let plan = &data.plans[finding.plan];
     let file = data.file_of(plan);
     let (offset, len) = finding
         .field
-        .and_then(|f| locate_field(file, &plan.origin, f))
+        .and_then(|f| offsets.iter().find(|(id, _, _)| *id == f))
+        .map(|(_, o, l)| (*o, *l))
         .unwrap_or((plan.origin.offset as usize, 1));
     let start = file.line_col(offset);
     let value = &file.text()[offset..offset + len];

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -362,9 +363,21 @@ impl<'f> Reader<'f> {
             return;
         }
         if let Some(plans) = self.parse::<Vec<&'f RawValue>>(detail) {
-            self.plans.reserve(plans.len());
-            for plan in plans {
-                self.plan(plan);
+            // Plans are independent: read them on every core, keeping document order.
+            let (file, input, retain) = (self.file, self.input, self.retain);
+            let read: Vec<(Option<Plan>, Vec<InputError>)> = plans
+                .par_iter()
+                .with_min_len(256)
+                .map(|raw| {
+                    let mut errors = Vec::new();
+                    let plan = read_plan(file, input, raw, retain, &mut errors);
+                    (plan, errors)
+                })
+                .collect();
+            self.plans.reserve(read.len());
+            for (plan, errors) in read {
+                self.plans.extend(plan);
+                self.errors.extend(errors);
             }
         }
     }

@@ -108,20 +108,21 @@ fn raw_fields(text: &str) -> Result<RawFields<'_>, serde_json::Error> {
     serde_json::Deserializer::from_str(text).deserialize_map(FieldsVisitor)
 }
 
-/// Byte offset and length of `field`'s value inside the plan object starting at `plan_offset`.
-pub fn locate_field(
-    file: &SourceFile,
-    plan: &PlanOrigin,
-    field: FieldId,
-) -> Option<(usize, usize)> {
+/// Byte offset and length of every catalogued value of the plan object at `plan`.
+pub fn field_offsets(file: &SourceFile, plan: &PlanOrigin) -> Vec<(FieldId, usize, usize)> {
     let start = plan.offset as usize;
-    let text = file.text().get(start..start + plan.len as usize)?;
-    let fields = raw_fields(text).ok()?;
-    fields
-        .fields
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(_, raw)| (file.offset_of(raw.get()), raw.get().len()))
+    let Some(text) = file.text().get(start..start + plan.len as usize) else {
+        return Vec::new();
+    };
+    raw_fields(text)
+        .map(|fields| {
+            fields
+                .fields
+                .iter()
+                .map(|(f, raw)| (*f, file.offset_of(raw.get()), raw.get().len()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Reads the plan whose raw JSON is `raw` (a slice of `file`), keeping the fields in `retain`.
@@ -171,7 +172,7 @@ pub fn read_plan(
             at,
         });
     }
-    let mut values = Vec::with_capacity(fields.fields.len());
+    let mut values = Vec::with_capacity(retain.len().min(fields.fields.len()) + 3);
     let (mut id, mut name, mut region) = (None, None, None);
     for &(field, raw) in &fields.fields {
         let def = field.def();
