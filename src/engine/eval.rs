@@ -5,7 +5,10 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{Plan, Slot, Value};
+use std::borrow::Cow;
+
+use crate::model::{BackupObject, Plan, Slot, Value};
+use crate::policy::model::ObjectPath;
 use crate::policy::{Condition, Literal, Op, Test};
 
 /// The value of a condition: true, false, or unknown because a value it needs is missing.
@@ -28,7 +31,7 @@ impl Truth {
 
 pub fn truth(cond: &Condition, plan: &Plan) -> Truth {
     match cond {
-        Condition::Test(t) => test(t, plan.get(t.field)),
+        Condition::Test(t) => test(t, &plan.value(t.field), plan),
         Condition::Not(c) => truth(c, plan).not(),
         Condition::All(cs) => {
             let mut unknown = false;
@@ -67,7 +70,7 @@ pub fn truth(cond: &Condition, plan: &Plan) -> Truth {
 #[derive(Debug, Clone)]
 pub struct Leaf<'a> {
     pub test: &'a Test,
-    pub actual: &'a Slot,
+    pub actual: Cow<'a, Slot>,
     pub truth: Truth,
     /// Whether the test sits under an odd number of `not`s.
     pub negated: bool,
@@ -76,13 +79,13 @@ pub struct Leaf<'a> {
 impl Leaf<'_> {
     /// "BackupRetentionPeriod is 30, expected ≥ 365".
     pub fn describe(&self) -> String {
-        let field = self.test.field;
+        let field = self.test.subject();
         let expected = if self.negated {
             format!("not {}", self.test.op.expectation())
         } else {
             self.test.op.expectation()
         };
-        match self.actual {
+        match self.actual.as_ref() {
             Slot::Present(v) => format!("{field} is {}, expected {expected}", shown(v)),
             Slot::Missing => format!("{field} is missing, expected {expected}"),
             Slot::Null => format!("{field} is null, expected {expected}"),
@@ -114,8 +117,8 @@ fn collect<'a>(
 ) -> Truth {
     match cond {
         Condition::Test(t) => {
-            let actual = plan.get(t.field);
-            let truth = test(t, actual);
+            let actual = plan.value(t.field);
+            let truth = test(t, &actual, plan);
             out.push(Leaf {
                 test: t,
                 actual,
@@ -153,30 +156,104 @@ fn collect<'a>(
     }
 }
 
-/// One test against one value.
-pub fn test(t: &Test, slot: &Slot) -> Truth {
-    let value = match (slot, &t.op) {
-        (Slot::Missing | Slot::Null, Op::Exists(want)) => return bool_truth(!*want),
-        (_, Op::Exists(want)) => return bool_truth(*want),
-        (Slot::Present(v), _) => v,
+/// One test against one value (`plan` supplies the other side of cross-field comparisons).
+pub fn test(t: &Test, slot: &Slot, plan: &Plan) -> Truth {
+    let value = match (slot, &t.op, t.path) {
+        (Slot::Missing | Slot::Null, Op::Exists(want), None) => return bool_truth(!*want),
+        (_, Op::Exists(want), None) => return bool_truth(*want),
+        (Slot::Present(v), _, _) => v,
         _ => return Truth::Unknown,
     };
-    bool_truth(match &t.op {
-        Op::Eq(l) => equals(value, l),
-        Op::Ne(l) => !equals(value, l),
-        Op::Lt(l) => compare(value, l) == Some(Ordering::Less),
-        Op::Lte(l) => matches!(compare(value, l), Some(Ordering::Less | Ordering::Equal)),
-        Op::Gt(l) => compare(value, l) == Some(Ordering::Greater),
-        Op::Gte(l) => matches!(compare(value, l), Some(Ordering::Greater | Ordering::Equal)),
-        Op::In(ls) => ls.iter().any(|l| equals(value, l)),
-        Op::NotIn(ls) => !ls.iter().any(|l| equals(value, l)),
+    if let (Some(path), Value::Objects(objects)) = (t.path, value) {
+        // Every entry must satisfy the test.
+        let mut all = Truth::True;
+        for object in objects.iter() {
+            let part = object_part(object, path);
+            let truth = match (&part, &t.op) {
+                (None, Op::Exists(want)) => bool_truth(!*want),
+                (Some(_), Op::Exists(want)) => bool_truth(*want),
+                (None, _) => Truth::Unknown,
+                (Some(v), _) => apply(&t.op, v, plan),
+            };
+            match truth {
+                Truth::False => return Truth::False,
+                Truth::Unknown => all = Truth::Unknown,
+                Truth::True => {}
+            }
+        }
+        return all;
+    }
+    apply(&t.op, value, plan)
+}
+
+fn object_part(object: &BackupObject, path: ObjectPath) -> Option<Value> {
+    let list = |names: &[String]| Value::Text(names.join(",").into());
+    match path {
+        ObjectPath::DbName => object.db_name.as_deref().map(|s| Value::Text(s.into())),
+        ObjectPath::SchemaName => object.schema_name.as_deref().map(|s| Value::Text(s.into())),
+        ObjectPath::TableIncludes => Some(list(&object.table_includes)),
+        ObjectPath::TableExcludes => Some(list(&object.table_excludes)),
+    }
+}
+
+/// Resolves a literal that names another field to that field's value.
+fn resolve<'a>(l: &'a Literal, plan: &Plan) -> Option<Cow<'a, Literal>> {
+    match l {
+        Literal::Field(f) => match plan.value(*f).as_ref() {
+            Slot::Present(Value::Int(i)) => Some(Cow::Owned(Literal::Int(*i))),
+            Slot::Present(Value::Bool(b)) => Some(Cow::Owned(Literal::Bool(*b))),
+            Slot::Present(Value::Text(t)) => Some(Cow::Owned(Literal::Text(t.to_string()))),
+            Slot::Present(Value::Time(m)) => Some(Cow::Owned(Literal::Time(*m))),
+            _ => None,
+        },
+        other => Some(Cow::Borrowed(other)),
+    }
+}
+
+fn apply(op: &Op, value: &Value, plan: &Plan) -> Truth {
+    let one = |l: &Literal, f: &dyn Fn(&Value, &Literal) -> bool| -> Truth {
+        match resolve(l, plan) {
+            Some(l) => bool_truth(f(value, &l)),
+            None => Truth::Unknown,
+        }
+    };
+    let ord = |l: &Literal, want: &[Ordering]| -> Truth {
+        match resolve(l, plan) {
+            Some(l) => bool_truth(compare(value, &l).is_some_and(|o| want.contains(&o))),
+            None => Truth::Unknown,
+        }
+    };
+    match op {
+        Op::Eq(l) => return one(l, &equals),
+        Op::Ne(l) => return one(l, &|v, l| !equals(v, l)),
+        Op::Lt(l) => return ord(l, &[Ordering::Less]),
+        Op::Lte(l) => return ord(l, &[Ordering::Less, Ordering::Equal]),
+        Op::Gt(l) => return ord(l, &[Ordering::Greater]),
+        Op::Gte(l) => return ord(l, &[Ordering::Greater, Ordering::Equal]),
+        _ => {}
+    }
+    bool_truth(match op {
+        Op::In(ls) => ls
+            .iter()
+            .any(|l| resolve(l, plan).is_some_and(|l| equals(value, &l))),
+        Op::NotIn(ls) => !ls
+            .iter()
+            .any(|l| resolve(l, plan).is_some_and(|l| equals(value, &l))),
         Op::Glob(_, g) => matches!(value, Value::Text(s) if g.is_match(s.as_ref())),
         Op::Regex(r) => matches!(value, Value::Text(s) if r.is_match(s)),
         Op::Empty(want) => is_empty(value) == *want,
         Op::Includes(days) => matches!(value, Value::Weekdays(w) if w.contains(*days)),
         Op::CountGte(n) => matches!(value, Value::Weekdays(w) if w.count() >= *n),
         Op::CountLte(n) => matches!(value, Value::Weekdays(w) if w.count() <= *n),
-        Op::Exists(_) => unreachable!("handled above"),
+        Op::Between(start, end) => match value {
+            Value::Time(m) if start <= end => (start..end).contains(&m),
+            Value::Time(m) => m >= start || m < end,
+            _ => false,
+        },
+        Op::Exists(_) => true,
+        Op::Eq(_) | Op::Ne(_) | Op::Lt(_) | Op::Lte(_) | Op::Gt(_) | Op::Gte(_) => {
+            unreachable!("handled above")
+        }
     })
 }
 

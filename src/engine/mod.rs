@@ -92,13 +92,13 @@ pub fn check(rule: &Rule, plan: &Plan) -> (Outcome, Option<Finding>) {
     if let Some(when) = &rule.when {
         match truth(when, plan) {
             Truth::False => return (Outcome::NotApplicable, None),
-            Truth::Unknown => return missing(rule, explain(when, plan), true),
+            Truth::Unknown => return missing(rule, plan, explain(when, plan), true),
             Truth::True => {}
         }
     }
     match truth(&rule.assert, plan) {
         Truth::True => (Outcome::Pass, None),
-        Truth::Unknown => missing(rule, explain(&rule.assert, plan), false),
+        Truth::Unknown => missing(rule, plan, explain(&rule.assert, plan), false),
         Truth::False => {
             let leaves: Vec<Leaf<'_>> = explain(&rule.assert, plan)
                 .into_iter()
@@ -118,14 +118,23 @@ pub fn check(rule: &Rule, plan: &Plan) -> (Outcome, Option<Finding>) {
                     outcome: Outcome::Fail,
                     severity: rule.severity,
                     message,
-                    field: first.map(|l| l.test.field),
-                    actual: first.map(|l| l.actual.clone()),
+                    field: first.map(|l| in_dump(l.test.field)),
+                    actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
                     expected: first.map(|l| expectation(l)),
                     reasons,
                 }),
             )
         }
     }
+}
+
+/// The field whose value a finding points at: a derived value points at the field it is
+/// computed from last (`FullBackupsPerWeek` at `BackupPeriod`).
+fn in_dump(field: FieldId) -> FieldId {
+    field
+        .derived()
+        .and_then(|d| d.sources().last().copied())
+        .unwrap_or(field)
 }
 
 fn expectation(leaf: &Leaf<'_>) -> String {
@@ -137,7 +146,12 @@ fn expectation(leaf: &Leaf<'_>) -> String {
 }
 
 /// A rule that could not be decided because a value is missing, null or unparsable.
-fn missing(rule: &Rule, leaves: Vec<Leaf<'_>>, in_when: bool) -> (Outcome, Option<Finding>) {
+fn missing(
+    rule: &Rule,
+    plan: &Plan,
+    leaves: Vec<Leaf<'_>>,
+    in_when: bool,
+) -> (Outcome, Option<Finding>) {
     match rule.on_missing {
         OnMissing::Pass => return (Outcome::Pass, None),
         OnMissing::Skip => return (Outcome::NotApplicable, None),
@@ -149,10 +163,10 @@ fn missing(rule: &Rule, leaves: Vec<Leaf<'_>>, in_when: bool) -> (Outcome, Optio
         .collect();
     let what: Vec<String> = unknown
         .iter()
-        .map(|l| match l.actual {
-            Slot::Null => format!("{} is null", l.test.field),
-            Slot::Unparsable(why) => format!("{} cannot be read: {why}", l.test.field),
-            _ => format!("{} is missing", l.test.field),
+        .map(|l| match l.actual.as_ref() {
+            Slot::Null => format!("{} is null", l.test.subject()),
+            Slot::Unparsable(why) => format!("{} cannot be read: {why}", l.test.subject()),
+            _ => format!("{} is missing", l.test.subject()),
         })
         .collect();
     let message = if in_when {
@@ -169,8 +183,8 @@ fn missing(rule: &Rule, leaves: Vec<Leaf<'_>>, in_when: bool) -> (Outcome, Optio
             outcome: Outcome::Indeterminate,
             severity: rule.severity,
             message,
-            field: first.map(|l| l.test.field),
-            actual: first.map(|l| l.actual.clone()),
+            field: first.map(|l| in_dump(l.test.field)),
+            actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
             expected: first.map(|l| expectation(l)),
             reasons: unknown.iter().map(|l| l.describe()).collect(),
         }),

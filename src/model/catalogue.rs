@@ -84,7 +84,12 @@ pub struct FieldId(pub(crate) u8);
 
 impl FieldId {
     pub fn def(self) -> &'static FieldDef {
-        &FIELDS[self.0 as usize]
+        let i = self.0 as usize;
+        if i < FIELDS.len() {
+            &FIELDS[i]
+        } else {
+            &DERIVED[i - FIELDS.len()].def
+        }
     }
     pub fn name(self) -> &'static str {
         self.def().name
@@ -99,12 +104,19 @@ impl FieldId {
     pub fn all() -> impl Iterator<Item = FieldId> {
         (0..FIELDS.len()).map(|i| FieldId(i as u8))
     }
-    /// Looks a field up by its exact (case-sensitive) API name.
+    /// Every field a policy can test: the API's fields, then the derived values.
+    pub fn all_with_derived() -> impl Iterator<Item = FieldId> {
+        (0..FIELDS.len() + DERIVED.len()).map(|i| FieldId(i as u8))
+    }
+    /// Looks a field (or derived value) up by its exact, case-sensitive name.
     pub fn from_name(name: &str) -> Option<FieldId> {
-        FIELDS
-            .iter()
-            .position(|f| f.name == name)
-            .map(|i| FieldId(i as u8))
+        FieldId::all_with_derived().find(|f| f.name() == name)
+    }
+    /// The derived value this id names, if it is one.
+    pub fn derived(self) -> Option<&'static Derived> {
+        (self.0 as usize)
+            .checked_sub(FIELDS.len())
+            .and_then(|i| DERIVED.get(i))
     }
 }
 
@@ -203,6 +215,57 @@ pub static FIELDS: [FieldDef; 52] = [
     field!("StorageEncryptMethod", Kind::Enum(ENCRYPT_METHOD), String, None, "Storage encryption: encrypted when on, empty otherwise."),
 ];
 
+/// How a derived value is computed from the plan's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derivation {
+    /// (second − first) in whole days, from two epoch-ms fields.
+    DaysBetween(&'static str, &'static str),
+    /// The number of weekdays in a weekday set.
+    WeekdayCount(&'static str),
+}
+
+/// A value computed from other fields, named in the catalogue so policies can test it.
+#[derive(Debug)]
+pub struct Derived {
+    pub def: FieldDef,
+    pub derivation: Derivation,
+}
+
+impl Derived {
+    /// The fields it is computed from.
+    pub fn sources(&self) -> Vec<FieldId> {
+        let names: Vec<&str> = match self.derivation {
+            Derivation::DaysBetween(a, b) => vec![a, b],
+            Derivation::WeekdayCount(a) => vec![a],
+        };
+        names.into_iter().filter_map(FieldId::from_name).collect()
+    }
+}
+
+/// Derived values, after the API's fields.
+pub static DERIVED: [Derived; 2] = [
+    Derived {
+        def: FieldDef {
+            name: "RestoreWindowDays",
+            kind: Kind::Days,
+            wire: Wire::Number,
+            unit: DAYS,
+            doc: "Derived: how far back the plan can restore, EndTimestampForRestore - BeginTimestampForRestore, in whole days.",
+        },
+        derivation: Derivation::DaysBetween("BeginTimestampForRestore", "EndTimestampForRestore"),
+    },
+    Derived {
+        def: FieldDef {
+            name: "FullBackupsPerWeek",
+            kind: Kind::Integer,
+            wire: Wire::Number,
+            unit: None,
+            doc: "Derived: how many full backups run each week, the number of days in BackupPeriod.",
+        },
+        derivation: Derivation::WeekdayCount("BackupPeriod"),
+    },
+];
+
 /// Well-known fields the tool itself needs.
 pub mod well_known {
     use super::FieldId;
@@ -213,7 +276,7 @@ pub mod well_known {
 
 /// The closest field name, for "did you mean" hints.
 pub fn suggest_field(name: &str) -> Option<&'static str> {
-    suggest(name, FIELDS.iter().map(|f| f.name))
+    suggest(name, FieldId::all_with_derived().map(|f| f.name()))
 }
 
 /// The closest candidate to `input`, if any is close enough to be a plausible typo.
@@ -250,6 +313,28 @@ mod tests {
                 pair[1].name
             );
         }
+    }
+
+    #[test]
+    fn derived_values_are_named_and_computed_from_catalogued_fields() {
+        let window = FieldId::from_name("RestoreWindowDays").unwrap();
+        assert_eq!(window.kind(), Kind::Days);
+        let sources: Vec<&str> = window
+            .derived()
+            .unwrap()
+            .sources()
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(
+            sources,
+            ["BeginTimestampForRestore", "EndTimestampForRestore"]
+        );
+        assert!(FieldId::from_name("BackupRetentionPeriod")
+            .unwrap()
+            .derived()
+            .is_none());
+        assert_eq!(FieldId::all().count(), 52);
     }
 
     #[test]

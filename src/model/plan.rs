@@ -87,6 +87,32 @@ impl Plan {
         }
     }
 
+    /// The value of a field or derived value, computing derived ones from their sources.
+    pub fn value(&self, field: FieldId) -> std::borrow::Cow<'_, Slot> {
+        use super::catalogue::Derivation;
+        use super::value::Value;
+        use std::borrow::Cow;
+        let Some(derived) = field.derived() else {
+            return Cow::Borrowed(self.get(field));
+        };
+        let source = |name: &str| FieldId::from_name(name).map_or(&MISSING, |f| self.get(f));
+        let computed = match derived.derivation {
+            Derivation::DaysBetween(begin, end) => match (source(begin), source(end)) {
+                (Slot::Present(Value::Int(b)), Slot::Present(Value::Int(e))) => {
+                    Slot::Present(Value::Int((e - b).div_euclid(86_400_000)))
+                }
+                (Slot::Present(_), other) | (other, _) => other.clone(),
+            },
+            Derivation::WeekdayCount(days) => match source(days) {
+                Slot::Present(Value::Weekdays(w)) => {
+                    Slot::Present(Value::Int(i64::from(w.count())))
+                }
+                other => other.clone(),
+            },
+        };
+        Cow::Owned(computed)
+    }
+
     /// The loaded values, in catalogue order.
     pub fn values(&self) -> &[(FieldId, Slot)] {
         &self.values

@@ -376,6 +376,78 @@ impl ErrorSink<'_> {
         );
     }
 
+    pub fn unknown_param(
+        &mut self,
+        span: Span,
+        name: &str,
+        suggestion: Option<&str>,
+        declared: &[&str],
+    ) {
+        let known = if declared.is_empty() {
+            "no parameter is declared; declare it under `params:`".to_string()
+        } else {
+            format!("declared parameters: {}", list(declared))
+        };
+        self.push(
+            "policy::unknown-param",
+            span,
+            "unknown parameter",
+            format!("unknown parameter `${name}`"),
+            Some(
+                format!("{} {known}", did_you_mean(suggestion))
+                    .trim()
+                    .to_string(),
+            ),
+        );
+    }
+
+    pub fn bad_param_value(&mut self, span: Span, name: &str, expected: &str, found: &str) {
+        self.push(
+            "policy::param-type",
+            span,
+            format!("expected {expected}"),
+            format!("parameter `{name}` must be {expected}, found {found}"),
+            None,
+        );
+    }
+
+    pub fn extends_cycle(&mut self, span: Span, chain: &str) {
+        self.push(
+            "policy::extends-cycle",
+            span,
+            "extends itself",
+            format!("policies extend each other in a cycle: {chain}"),
+            Some("remove one of the `extends` entries".into()),
+        );
+    }
+
+    pub fn unknown_policy(&mut self, span: Span, name: &str, reason: &str) {
+        self.push(
+            "policy::unknown-policy",
+            span,
+            "cannot load",
+            format!("cannot extend `{name}`: {reason}"),
+            Some(format!("built-in packs: {}", list(&super::packs::names()))),
+        );
+    }
+
+    pub fn unknown_rule(&mut self, span: Span, id: &str, suggestion: Option<&str>) {
+        self.push(
+            "policy::unknown-rule",
+            span,
+            "no such rule",
+            format!("no loaded policy has a rule `{id}`"),
+            Some(
+                format!(
+                    "{} `dbs-lint rules` lists the loaded rules",
+                    did_you_mean(suggestion)
+                )
+                .trim()
+                .to_string(),
+            ),
+        );
+    }
+
     pub fn no_rules(&mut self, span: Span) {
         self.push(
             "policy::no-rules",
@@ -412,4 +484,159 @@ fn kebab(id: &str) -> String {
         }
     }
     out.trim_matches('-').to_string()
+}
+
+/// Problems in waivers (`waivers:` in a policy or a `--waivers` file).
+impl ErrorSink<'_> {
+    pub fn unknown_waived_rule(&mut self, span: Span, id: &str, suggestion: Option<&str>) {
+        self.push(
+            "waiver::unknown-rule",
+            span,
+            "no rule has this id",
+            format!("the waiver names rule `{id}`, which no policy of this run defines"),
+            Some(
+                format!(
+                    "{} write a glob (`{id}*`) to waive rules that a run may not load",
+                    did_you_mean(suggestion)
+                )
+                .trim()
+                .to_string(),
+            ),
+        );
+    }
+
+    pub fn bad_waiver_date(&mut self, span: Span, found: &str) {
+        self.push(
+            "waiver::expires",
+            span,
+            "expected YYYY-MM-DD",
+            format!("`expires` must be a calendar date written YYYY-MM-DD, found {found}"),
+            Some("every waiver ends: for example `expires: 2027-03-31`".into()),
+        );
+    }
+
+    pub fn empty_waiver_value(&mut self, span: Span, key: &str) {
+        self.push(
+            "waiver::empty",
+            span,
+            "empty",
+            format!("the waiver's `{key}` is empty"),
+            Some(match key {
+                "reason" => "say why the finding is accepted, for example a ticket".into(),
+                _ => format!("name at least one entry in `{key}`, or use \"*\" for all"),
+            }),
+        );
+    }
+}
+
+/// A waivers file that could not be read at all.
+pub fn unreadable_waivers(path: &str, reason: String) -> PolicyError {
+    PolicyError {
+        code: "waiver::unreadable",
+        message: format!("cannot read waivers {path}: {reason}"),
+        help: None,
+        file: None,
+        labels: Vec::new(),
+        location: None,
+    }
+}
+
+/// Problems in policy test files (`dbs-lint test`).
+impl ErrorSink<'_> {
+    pub fn no_test_cases(&mut self, span: Span) {
+        self.push(
+            "policy-test::no-cases",
+            span,
+            "no cases",
+            "the test file has no cases: it would test nothing".into(),
+            None,
+        );
+    }
+
+    pub fn duplicate_test_case(&mut self, span: Span, name: &str) {
+        self.push(
+            "policy-test::duplicate-case",
+            span,
+            "named again here",
+            format!("two cases are named \"{name}\""),
+            Some(
+                "case names must be unique within a test file, so results can be told apart".into(),
+            ),
+        );
+    }
+
+    pub fn no_expectations(&mut self, span: Span) {
+        self.push(
+            "policy-test::no-expectations",
+            span,
+            "expects nothing",
+            "the case expects no outcome: it would pass whatever the rules do".into(),
+            Some(
+                "name at least one rule id with pass, fail, indeterminate or not_applicable".into(),
+            ),
+        );
+    }
+
+    pub fn plan_and_dump(&mut self, span: Span) {
+        self.push(
+            "policy-test::plan-and-dump",
+            span,
+            "both `plan` and `dump`",
+            "the case has both `plan` and `dump`; it must have exactly one".into(),
+            None,
+        );
+    }
+
+    pub fn plan_id_without_dump(&mut self, span: Span) {
+        self.push(
+            "policy-test::plan-id",
+            span,
+            "`plan_id` without `dump`",
+            "`plan_id` picks a plan of a `dump`; this case has none".into(),
+            None,
+        );
+    }
+
+    pub fn derived_in_plan(&mut self, span: Span, name: &str) {
+        self.push(
+            "policy-test::derived-field",
+            span,
+            "a derived value",
+            format!("{name} is derived from other fields; a plan cannot set it"),
+            Some("set the fields it is computed from (`dbs-lint fields`)".into()),
+        );
+    }
+
+    pub fn unknown_tested_rule(
+        &mut self,
+        span: Span,
+        id: &str,
+        suggestion: Option<&str>,
+        policies: &str,
+    ) {
+        self.push(
+            "policy-test::unknown-rule",
+            span,
+            "no rule has this id",
+            format!("the case expects an outcome of rule `{id}`, which {policies} does not define"),
+            Some(
+                format!(
+                    "{} `dbs-lint rules` lists the rule ids",
+                    did_you_mean(suggestion)
+                )
+                .trim()
+                .to_string(),
+            ),
+        );
+    }
+
+    pub fn test_case_input(&mut self, span: Span, case: &str, why: String) {
+        self.push(
+            "policy-test::input",
+            span,
+            "cannot be loaded",
+            format!("the plan of case \"{case}\" cannot be loaded: {why}"),
+            None,
+        );
+    }
 }

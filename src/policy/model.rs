@@ -78,6 +78,8 @@ pub enum Literal {
     Bool(bool),
     Text(String),
     Time(u16),
+    /// Another field of the same plan (`{ field: BackupRetentionPeriod }`).
+    Field(FieldId),
 }
 
 impl fmt::Display for Literal {
@@ -87,6 +89,7 @@ impl fmt::Display for Literal {
             Literal::Bool(b) => write!(f, "{b}"),
             Literal::Text(s) => write!(f, "\"{s}\""),
             Literal::Time(m) => write!(f, "{:02}:{:02}", m / 60, m % 60),
+            Literal::Field(field) => write!(f, "{field}"),
         }
     }
 }
@@ -109,6 +112,8 @@ pub enum Op {
     Includes(Weekdays),
     CountGte(u32),
     CountLte(u32),
+    /// A time-of-day window `[start, end)` in minutes; crosses midnight when start > end.
+    Between(u16, u16),
 }
 
 impl Op {
@@ -139,16 +144,77 @@ impl Op {
             Op::Includes(days) => format!("including {days}"),
             Op::CountGte(n) => format!("at least {n} day(s)"),
             Op::CountLte(n) => format!("at most {n} day(s)"),
+            Op::Between(a, b) => format!(
+                "between {:02}:{:02} and {:02}:{:02}",
+                a / 60,
+                a % 60,
+                b / 60,
+                b % 60
+            ),
         }
     }
 }
 
-/// A test of one field.
+/// A part of each `BackupObjects` entry (`BackupObjects[].DBName`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectPath {
+    DbName,
+    SchemaName,
+    TableIncludes,
+    TableExcludes,
+}
+
+impl ObjectPath {
+    pub const ALL: &'static [(&'static str, ObjectPath)] = &[
+        ("BackupObjects[].DBName", ObjectPath::DbName),
+        ("BackupObjects[].SchemaName", ObjectPath::SchemaName),
+        ("BackupObjects[].TableIncludes", ObjectPath::TableIncludes),
+        ("BackupObjects[].TableExcludes", ObjectPath::TableExcludes),
+    ];
+
+    pub fn parse(name: &str) -> Option<ObjectPath> {
+        ObjectPath::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| *p)
+    }
+
+    pub fn name(self) -> &'static str {
+        ObjectPath::ALL
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("BackupObjects[]")
+    }
+
+    /// The operators a path accepts: text ones for names, emptiness for table lists.
+    pub fn operators(self) -> &'static [&'static str] {
+        match self {
+            ObjectPath::DbName | ObjectPath::SchemaName => &[
+                "eq", "ne", "in", "not_in", "glob", "regex", "exists", "empty",
+            ],
+            ObjectPath::TableIncludes | ObjectPath::TableExcludes => &["empty", "exists"],
+        }
+    }
+}
+
+/// A test of one field (or, with `path`, of every entry of `BackupObjects`).
 #[derive(Debug, Clone)]
 pub struct Test {
     pub field: FieldId,
+    pub path: Option<ObjectPath>,
     pub op: Op,
     pub span: Span,
+}
+
+impl Test {
+    /// The name the test reads, as written in the policy.
+    pub fn subject(&self) -> &'static str {
+        match self.path {
+            Some(p) => p.name(),
+            None => self.field.name(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -164,7 +230,25 @@ impl Condition {
         match self {
             Condition::All(c) | Condition::Any(c) => c.iter().for_each(|c| c.fields(set)),
             Condition::Not(c) => c.fields(set),
-            Condition::Test(t) => set.insert(t.field),
+            Condition::Test(t) => {
+                let mut add = |f: FieldId| match f.derived() {
+                    Some(d) => d.sources().into_iter().for_each(|s| set.insert(s)),
+                    None => set.insert(f),
+                };
+                add(t.field);
+                let literals: Vec<&Literal> = match &t.op {
+                    Op::Eq(l) | Op::Ne(l) | Op::Lt(l) | Op::Lte(l) | Op::Gt(l) | Op::Gte(l) => {
+                        vec![l]
+                    }
+                    Op::In(ls) | Op::NotIn(ls) => ls.iter().collect(),
+                    _ => Vec::new(),
+                };
+                for l in literals {
+                    if let Literal::Field(f) = l {
+                        add(*f);
+                    }
+                }
+            }
         }
     }
 }
@@ -202,7 +286,12 @@ impl Rule {
         }
         self.assert.fields(&mut set);
         if let Some(m) = &self.message {
-            m.fields().for_each(|f| set.insert(f));
+            for f in m.fields() {
+                match f.derived() {
+                    Some(d) => d.sources().into_iter().for_each(|s| set.insert(s)),
+                    None => set.insert(f),
+                }
+            }
         }
         set
     }
@@ -213,6 +302,10 @@ impl Rule {
 pub struct RuleSet {
     pub policies: Vec<PolicyInfo>,
     pub rules: Vec<Rule>,
+    /// The run's parameters with their effective values.
+    pub params: super::params::Params,
+    /// Every `waivers:` list of the loaded policies and the configuration, unvalidated.
+    pub waivers: Vec<(Arc<SourceFile>, super::node::Node)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -183,7 +183,10 @@ fn reword(message: &str) -> String {
 
 /// Parses one YAML document into a node tree, with limits against alias bombs and deep nesting.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
+    // YAML 1.2 booleans only: `off`, `y` and `no` are strings (rule ids, override keys, the
+    // Norway problem), never silently false or true.
     let options = serde_saphyr::options! {
+        strict_booleans: true,
         budget: serde_saphyr::budget! {
             max_aliases: 1_000,
             max_anchors: 1_000,

@@ -86,7 +86,7 @@ impl Template {
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Field(f) => match plan.get(*f) {
+                Part::Field(f) => match plan.value(*f).as_ref() {
                     Slot::Present(v) => out.push_str(&v.to_string()),
                     other => out.push_str(&format!("<{other}>")),
                 },

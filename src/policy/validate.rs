@@ -7,18 +7,21 @@ use std::sync::Arc;
 use globset::GlobBuilder;
 use regex::RegexBuilder;
 
+use std::borrow::Cow;
+
+use super::duration::{parse_days, parse_instant};
 use super::error::{ErrorSink, Span};
 use super::model::{
-    Condition, Literal, OnMissing, Op, PolicyInfo, Rule, RuleOrigin, RuleSet, Severity, Test,
+    Condition, Literal, ObjectPath, OnMissing, Op, Rule, RuleOrigin, Severity, Test,
 };
 use super::node::{Node, NodeValue};
+use super::params::Params;
 use super::template::{Template, TemplateError};
 use crate::model::catalogue::{suggest, suggest_field};
 use crate::model::value::parse_time;
 use crate::model::{FieldId, Kind, Weekdays};
 use crate::source::SourceFile;
 
-const POLICY_KEYS: &[&str] = &["policy", "description", "rules"];
 const RULE_KEYS: &[&str] = &[
     "id",
     "title",
@@ -47,14 +50,23 @@ pub const OPERATORS: &[&str] = &[
     "includes",
     "count_gte",
     "count_lte",
+    "between",
+    "after",
+    "before",
 ];
 const MAX_PATTERN_LEN: usize = 1_000;
 
 /// The operators a field of `kind` accepts.
 pub fn operators_for(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Integer | Kind::Days | Kind::EpochMillis | Kind::TimeOfDay => &[
+        Kind::Integer | Kind::Days => &[
             "eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "exists",
+        ],
+        Kind::EpochMillis => &[
+            "eq", "ne", "lt", "lte", "gt", "gte", "after", "before", "exists",
+        ],
+        Kind::TimeOfDay => &[
+            "eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "between", "exists",
         ],
         Kind::Bool => &["eq", "ne", "exists"],
         Kind::Enum(_) | Kind::Text => &[
@@ -68,9 +80,14 @@ pub fn operators_for(kind: Kind) -> &'static [&'static str] {
 /// Rule ids seen so far in a run, with where each was defined.
 pub type SeenIds = HashMap<String, (Arc<SourceFile>, Span)>;
 
+/// Validates rules of one file against the catalogue, with the run's parameters.
 pub struct Validator<'a> {
-    sink: ErrorSink<'a>,
+    pub sink: ErrorSink<'a>,
     seen: &'a mut SeenIds,
+    params: &'a Params,
+    /// Parameter values set for the rule being validated (`overrides: {id: {params: …}}`).
+    overlay: HashMap<String, Node>,
+    now_ms: i64,
 }
 
 fn entries(node: &Node) -> Option<&[(Node, Node)]> {
@@ -81,13 +98,60 @@ fn entries(node: &Node) -> Option<&[(Node, Node)]> {
 }
 
 impl<'a> Validator<'a> {
-    pub fn new(file: &'a Arc<SourceFile>, seen: &'a mut SeenIds) -> Validator<'a> {
+    pub fn new(
+        file: &'a Arc<SourceFile>,
+        seen: &'a mut SeenIds,
+        params: &'a Params,
+        now_ms: i64,
+    ) -> Validator<'a> {
         Validator {
             sink: ErrorSink {
                 file,
                 errors: Vec::new(),
             },
             seen,
+            params,
+            overlay: HashMap::new(),
+            now_ms,
+        }
+    }
+
+    /// Sets the parameter values of the next rule.
+    pub fn with_overlay(&mut self, overlay: HashMap<String, Node>) {
+        self.overlay = overlay;
+    }
+
+    /// A `$name` reference replaced by the parameter's value, placed at the reference.
+    fn resolve<'n>(&mut self, node: &'n Node) -> Option<Cow<'n, Node>> {
+        let NodeValue::Str(text) = &node.value else {
+            return Some(Cow::Borrowed(node));
+        };
+        if let Some(escaped) = text.strip_prefix("$$") {
+            let mut literal = node.clone();
+            literal.value = NodeValue::Str(format!("${escaped}"));
+            return Some(Cow::Owned(literal));
+        }
+        let Some(name) = text.strip_prefix('$') else {
+            return Some(Cow::Borrowed(node));
+        };
+        let value = self
+            .overlay
+            .get(name)
+            .cloned()
+            .or_else(|| self.params.get(name).map(|p| p.value.clone()));
+        match value {
+            Some(mut value) => {
+                value.offset = node.offset;
+                value.len = node.len;
+                Some(Cow::Owned(value))
+            }
+            None => {
+                let names = self.params.names();
+                let suggestion = suggest(name, names.iter().copied());
+                self.sink
+                    .unknown_param(node.into(), name, suggestion, &names);
+                None
+            }
         }
     }
 
@@ -99,72 +163,7 @@ impl<'a> Validator<'a> {
         self.sink.yaml(offset, message);
     }
 
-    /// Validates a whole policy document; rules are appended to `out`.
-    pub fn policy(&mut self, root: &Node, default_name: &str, source: &str, out: &mut RuleSet) {
-        let Some(top) = entries(root) else {
-            self.sink.wrong_type(
-                root.into(),
-                "a policy",
-                "a mapping with `rules`",
-                root.kind(),
-            );
-            return;
-        };
-        let mut name = default_name.to_string();
-        let mut rules_node = None;
-        for (key, value) in top {
-            match key.as_str() {
-                Some("policy") => {
-                    if let Some(n) = self.string(value, "`policy`") {
-                        name = n;
-                    }
-                }
-                Some("description") => {
-                    self.string(value, "`description`");
-                }
-                Some("rules") => rules_node = Some(value),
-                Some(other) => self.sink.unknown_key(
-                    key.into(),
-                    other,
-                    "a policy",
-                    POLICY_KEYS,
-                    suggest(other, POLICY_KEYS.iter().copied()),
-                ),
-                None => self
-                    .sink
-                    .wrong_type(key.into(), "a key", "a string", key.kind()),
-            }
-        }
-        let Some(rules_node) = rules_node else {
-            self.sink.missing_key(root.into(), "rules", "the policy");
-            return;
-        };
-        let NodeValue::Seq(rules) = &rules_node.value else {
-            self.sink.wrong_type(
-                rules_node.into(),
-                "`rules`",
-                "a list of rules",
-                rules_node.kind(),
-            );
-            return;
-        };
-        if rules.is_empty() {
-            self.sink.no_rules(rules_node.into());
-        }
-        let before = out.rules.len();
-        for rule in rules {
-            if let Some(rule) = self.rule(rule, &name) {
-                out.rules.push(rule);
-            }
-        }
-        out.policies.push(PolicyInfo {
-            name,
-            source: source.to_string(),
-            rules: out.rules.len() - before,
-        });
-    }
-
-    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
         match &node.value {
             NodeValue::Str(s) => Some(s.clone()),
             _ => {
@@ -175,7 +174,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn rule(&mut self, node: &Node, policy: &str) -> Option<Rule> {
+    pub fn rule(&mut self, node: &Node, policy: &str) -> Option<Rule> {
         let Some(fields) = entries(node) else {
             self.sink.wrong_type(
                 node.into(),
@@ -304,8 +303,44 @@ impl<'a> Validator<'a> {
         })
     }
 
+    /// `{$name}` in a message becomes the parameter's value, so messages state the limit in force.
+    fn param_placeholders(&mut self, node: &Node, text: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("{$") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let name = &after[..end];
+            let reference = Node {
+                value: NodeValue::Str(format!("${name}")),
+                offset: node.offset,
+                len: node.len,
+            };
+            let value = self.resolve(&reference)?;
+            let shown = match &value.value {
+                NodeValue::Str(s) => s.clone(),
+                other => Node {
+                    value: other.clone(),
+                    offset: 0,
+                    len: 0,
+                }
+                .display(),
+            };
+            out.push_str(&shown.replace('{', "{{").replace('}', "}}"));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
     fn template(&mut self, node: &Node) -> Option<Template> {
         let text = self.string(node, "`message`")?;
+        let text = self.param_placeholders(node, &text)?;
         match Template::parse(&text) {
             Ok(t) => Some(t),
             Err(errors) => {
@@ -378,9 +413,13 @@ impl<'a> Validator<'a> {
                 "not" => self
                     .condition(value, "`not`")
                     .map(|c| Condition::Not(Box::new(c))),
-                name => match FieldId::from_name(name) {
-                    Some(field) => self.matcher(field, key, value),
-                    None => {
+                name => match (FieldId::from_name(name), ObjectPath::parse(name)) {
+                    (Some(field), _) => self.matcher(field, None, key, value),
+                    (None, Some(path)) => {
+                        let objects = FieldId::from_name("BackupObjects").expect("catalogued");
+                        self.matcher(objects, Some(path), key, value)
+                    }
+                    (None, None) => {
                         self.sink
                             .unknown_field(key.into(), name, suggest_field(name));
                         None
@@ -425,19 +464,35 @@ impl<'a> Validator<'a> {
     }
 
     /// The matcher of one field: a scalar (eq), a list (in) or a map of operators.
-    fn matcher(&mut self, field: FieldId, key: &Node, node: &Node) -> Option<Condition> {
-        let test = |op: Op, span: Span| Condition::Test(Test { field, op, span });
+    fn matcher(
+        &mut self,
+        field: FieldId,
+        path: Option<ObjectPath>,
+        key: &Node,
+        node: &Node,
+    ) -> Option<Condition> {
+        let test = |op: Op, span: Span| {
+            Condition::Test(Test {
+                field,
+                path,
+                op,
+                span,
+            })
+        };
+        let node = self.resolve(node)?;
+        let node = node.as_ref();
+        let subject = path.map_or(field.name(), ObjectPath::name);
         match &node.value {
-            NodeValue::Map(ops) => {
+            NodeValue::Map(ops) if !is_field_reference(node) => {
                 if ops.is_empty() {
                     self.sink
-                        .empty_condition(node.into(), &format!("the matcher of {field}"));
+                        .empty_condition(node.into(), &format!("the matcher of {subject}"));
                     return None;
                 }
                 let mut tests = Vec::new();
                 let mut ok = true;
                 for (op_key, value) in ops {
-                    match self.operator(field, op_key, value) {
+                    match self.operator(field, path, op_key, value) {
                         Some(op) => tests.push(test(op, op_key.into())),
                         None => ok = false,
                     }
@@ -453,40 +508,64 @@ impl<'a> Validator<'a> {
             }
             NodeValue::Seq(_) => {
                 let key_span: Span = key.into();
-                self.check_allowed(field, "in", key_span)?;
-                self.literals(field, node)
+                self.check_allowed(field, path, "in", key_span)?;
+                self.literals(field, path, node)
                     .map(|l| test(Op::In(l), key_span))
             }
             NodeValue::Null => {
                 self.sink.bad_literal(
                     node.into(),
-                    field.name(),
+                    subject,
                     &expected(field.kind()),
                     "null",
-                    Some(format!("to require that {field} is absent or null, write `{field}: {{ exists: false }}`")),
+                    Some(format!("to require that {subject} is absent or null, write `{subject}: {{ exists: false }}`")),
                 );
                 None
             }
             _ => {
                 let key_span: Span = key.into();
-                self.check_allowed(field, "eq", key_span)?;
-                self.literal(field, node).map(|l| test(Op::Eq(l), key_span))
+                self.check_allowed(field, path, "eq", key_span)?;
+                self.literal(field, path, node)
+                    .map(|l| test(Op::Eq(l), key_span))
             }
         }
     }
 
-    fn check_allowed(&mut self, field: FieldId, op: &str, span: Span) -> Option<()> {
-        let allowed = operators_for(field.kind());
+    fn check_allowed(
+        &mut self,
+        field: FieldId,
+        path: Option<ObjectPath>,
+        op: &str,
+        span: Span,
+    ) -> Option<()> {
+        let (allowed, subject, kind) = match path {
+            Some(p) => (
+                p.operators(),
+                p.name(),
+                "a part of each backup object".to_string(),
+            ),
+            None => (
+                operators_for(field.kind()),
+                field.name(),
+                describe(field.kind()),
+            ),
+        };
         if allowed.contains(&op) {
             Some(())
         } else {
             self.sink
-                .operator_mismatch(span, op, field.name(), &describe(field.kind()), allowed);
+                .operator_mismatch(span, op, subject, &kind, allowed);
             None
         }
     }
 
-    fn operator(&mut self, field: FieldId, key: &Node, value: &Node) -> Option<Op> {
+    fn operator(
+        &mut self,
+        field: FieldId,
+        path: Option<ObjectPath>,
+        key: &Node,
+        value: &Node,
+    ) -> Option<Op> {
         let Some(op) = key.as_str() else {
             self.sink
                 .wrong_type(key.into(), "an operator", "a string", key.kind());
@@ -494,20 +573,25 @@ impl<'a> Validator<'a> {
         };
         if !OPERATORS.contains(&op) {
             let suggestion = suggest(op, OPERATORS.iter().copied());
+            let allowed = path.map_or(operators_for(field.kind()), ObjectPath::operators);
             self.sink
-                .unknown_operator(key.into(), op, suggestion, operators_for(field.kind()));
+                .unknown_operator(key.into(), op, suggestion, allowed);
             return None;
         }
-        self.check_allowed(field, op, key.into())?;
+        self.check_allowed(field, path, op, key.into())?;
+        let value = self.resolve(value)?;
+        let value = value.as_ref();
         Some(match op {
-            "eq" => Op::Eq(self.literal(field, value)?),
-            "ne" => Op::Ne(self.literal(field, value)?),
-            "lt" => Op::Lt(self.literal(field, value)?),
-            "lte" => Op::Lte(self.literal(field, value)?),
-            "gt" => Op::Gt(self.literal(field, value)?),
-            "gte" => Op::Gte(self.literal(field, value)?),
-            "in" => Op::In(self.literals(field, value)?),
-            "not_in" => Op::NotIn(self.literals(field, value)?),
+            "eq" => Op::Eq(self.literal(field, path, value)?),
+            "ne" => Op::Ne(self.literal(field, path, value)?),
+            "lt" => Op::Lt(self.literal(field, path, value)?),
+            "lte" => Op::Lte(self.literal(field, path, value)?),
+            "gt" => Op::Gt(self.literal(field, path, value)?),
+            "gte" => Op::Gte(self.literal(field, path, value)?),
+            "after" => Op::Gt(self.literal(field, path, value)?),
+            "before" => Op::Lt(self.literal(field, path, value)?),
+            "in" => Op::In(self.literals(field, path, value)?),
+            "not_in" => Op::NotIn(self.literals(field, path, value)?),
             "exists" => Op::Exists(self.boolean(value, "`exists`")?),
             "empty" => Op::Empty(self.boolean(value, "`empty`")?),
             "glob" => {
@@ -534,8 +618,35 @@ impl<'a> Validator<'a> {
             "includes" => Op::Includes(self.weekdays(value)?),
             "count_gte" => Op::CountGte(self.day_count(value)?),
             "count_lte" => Op::CountLte(self.day_count(value)?),
+            "between" => self.between(value)?,
             _ => unreachable!("every name in OPERATORS is handled"),
         })
+    }
+
+    fn between(&mut self, node: &Node) -> Option<Op> {
+        let times: Option<Vec<u16>> = match &node.value {
+            NodeValue::Seq(items) if items.len() == 2 => {
+                let mut times = Vec::new();
+                for item in items {
+                    let item = self.resolve(item)?;
+                    times.push(item.as_str().and_then(parse_time));
+                }
+                times.into_iter().collect()
+            }
+            _ => None,
+        };
+        match times.as_deref() {
+            Some(&[start, end]) if start != end => Some(Op::Between(start, end)),
+            _ => {
+                self.sink.wrong_type(
+                    node.into(),
+                    "`between`",
+                    "two different times of day, [\"01:00\", \"05:00\"] (a window may cross midnight)",
+                    &node.display(),
+                );
+                None
+            }
+        }
     }
 
     fn pattern(&mut self, node: &Node, kind: &str) -> Option<String> {
@@ -606,7 +717,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn literals(&mut self, field: FieldId, node: &Node) -> Option<Vec<Literal>> {
+    fn literals(
+        &mut self,
+        field: FieldId,
+        path: Option<ObjectPath>,
+        node: &Node,
+    ) -> Option<Vec<Literal>> {
         let NodeValue::Seq(items) = &node.value else {
             self.sink.wrong_type(
                 node.into(),
@@ -620,20 +736,86 @@ impl<'a> Validator<'a> {
             self.sink.empty_condition(node.into(), "the list of values");
             return None;
         }
-        let values: Vec<Option<Literal>> = items.iter().map(|i| self.literal(field, i)).collect();
+        let values: Vec<Option<Literal>> = items
+            .iter()
+            .map(|i| {
+                let i = self.resolve(i)?.into_owned();
+                self.literal(field, path, &i)
+            })
+            .collect();
         values.into_iter().collect()
     }
 
+    /// `{ field: Name }`: another field of the plan, of a comparable type.
+    fn field_reference(&mut self, field: FieldId, node: &Node) -> Option<Literal> {
+        let Some([(key, value)]) = entries(node) else {
+            return None;
+        };
+        debug_assert_eq!(key.as_str(), Some("field"));
+        let Some(name) = value.as_str() else {
+            self.sink
+                .wrong_type(value.into(), "`field`", "a field name", value.kind());
+            return None;
+        };
+        let Some(other) = FieldId::from_name(name) else {
+            self.sink
+                .unknown_field(value.into(), name, suggest_field(name));
+            return None;
+        };
+        let comparable = |k: Kind| match k {
+            Kind::Integer | Kind::Days => 0,
+            Kind::EpochMillis => 1,
+            Kind::Bool => 2,
+            Kind::Enum(_) | Kind::Text => 3,
+            Kind::TimeOfDay => 4,
+            Kind::Weekdays => 5,
+            Kind::BackupObjects => 6,
+        };
+        if comparable(field.kind()) != comparable(other.kind()) {
+            self.sink.bad_literal(
+                value.into(),
+                field.name(),
+                &expected(field.kind()),
+                &format!("{name} ({})", describe(other.kind())),
+                Some("a field can only be compared with a field of the same kind".into()),
+            );
+            return None;
+        }
+        Some(Literal::Field(other))
+    }
+
     /// A value compared with `field`, converted to the field's type.
-    fn literal(&mut self, field: FieldId, node: &Node) -> Option<Literal> {
-        let kind = field.kind();
-        let name = field.name();
+    fn literal(
+        &mut self,
+        field: FieldId,
+        path: Option<ObjectPath>,
+        node: &Node,
+    ) -> Option<Literal> {
+        if is_field_reference(node) && path.is_none() {
+            return self.field_reference(field, node);
+        }
+        let kind = if path.is_some() {
+            Kind::Text
+        } else {
+            field.kind()
+        };
+        let name = path.map_or(field.name(), ObjectPath::name);
         let found = node.display();
         let result = match (&node.value, kind) {
             (NodeValue::Int(i), k) if k.is_numeric() => Ok(Literal::Int(*i)),
             (NodeValue::Str(s), k) if k.is_numeric() && s.trim().parse::<i64>().is_ok() => {
                 Err(Some(format!("write {} without quotes", s.trim())))
             }
+            (NodeValue::Str(s), Kind::Days) => match parse_days(s) {
+                Some(days) => Ok(Literal::Int(days)),
+                None => Err(Some("write days as a number or a duration: 365, 365d, 52w, 1y".to_string())),
+            },
+            (NodeValue::Str(s), Kind::EpochMillis) => match parse_instant(s, self.now_ms) {
+                Some(ms) => Ok(Literal::Int(ms)),
+                None => Err(Some(
+                    "write a point in time as now, now+30d, now-1y, a date 2027-03-31 or an RFC 3339 time".to_string(),
+                )),
+            },
             (NodeValue::Bool(b), Kind::Bool) => Ok(Literal::Bool(*b)),
             (NodeValue::Str(s), Kind::Bool) if s == "true" || s == "false" => Err(Some(format!(
                 "write {s} without quotes: string booleans in dumps (\"true\") are read as booleans"
@@ -642,13 +824,7 @@ impl<'a> Validator<'a> {
                 if values.contains(&s.as_str()) {
                     Ok(Literal::Text(s.clone()))
                 } else {
-                    self.sink.not_an_enum_value(
-                        node.into(),
-                        s,
-                        name,
-                        values,
-                        suggest(s, values.iter().copied()),
-                    );
+                    self.sink.not_an_enum_value(node.into(), s, name, values, suggest(s, values.iter().copied()));
                     return None;
                 }
             }
@@ -656,9 +832,7 @@ impl<'a> Validator<'a> {
             (NodeValue::Int(i), Kind::Text) => Ok(Literal::Text(i.to_string())),
             (NodeValue::Str(s), Kind::TimeOfDay) => match parse_time(s) {
                 Some(m) => Ok(Literal::Time(m)),
-                None => Err(Some(
-                    "write a time of day as \"HH:mm\", for example \"02:30\"".into(),
-                )),
+                None => Err(Some("write a time of day as \"HH:mm\", for example \"02:30\"".into())),
             },
             _ => Err(None),
         };
@@ -671,6 +845,11 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
+
+/// `{ field: Name }`, the form of a cross-field comparison.
+fn is_field_reference(node: &Node) -> bool {
+    matches!(entries(node), Some([(k, _)]) if k.as_str() == Some("field"))
 }
 
 fn expected(kind: Kind) -> String {

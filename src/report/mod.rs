@@ -45,7 +45,7 @@ pub struct Report<'a> {
 impl<'a> Report<'a> {
     pub fn new(rules: &'a RuleSet, data: &'a Dataset, eval: &'a Evaluation) -> Report<'a> {
         // Findings come plan by plan: read each plan's value positions once.
-        let mut cache: Option<(usize, Vec<(FieldId, usize, usize)>)> = None;
+        let mut cache: Option<(usize, Vec<ValueSpan>)> = None;
         let locations = eval
             .findings
             .iter()
@@ -76,7 +76,10 @@ impl<'a> Report<'a> {
     }
 }
 
-fn locate(data: &Dataset, finding: &Finding, offsets: &[(FieldId, usize, usize)]) -> Location {
+/// A field's value in a dump: the field, its byte offset and length.
+type ValueSpan = (FieldId, usize, usize);
+
+fn locate(data: &Dataset, finding: &Finding, offsets: &[ValueSpan]) -> Location {
     let plan = &data.plans[finding.plan];
     let file = data.file_of(plan);
     let (offset, len) = finding
