@@ -2,13 +2,18 @@
 //! writes to stdout or stderr.
 
 mod check;
+mod completions;
 mod exit;
+mod explain;
 mod fetch;
 mod fields;
+mod init;
 pub mod live;
 mod output;
 mod progress;
 mod rules;
+mod schema;
+mod test_cmd;
 mod validate;
 
 use std::ffi::OsString;
@@ -50,6 +55,18 @@ enum Command {
     Rules(rules::RulesArgs),
     /// List the BackupPlanDetail fields policies can test, with their types.
     Fields(fields::FieldsArgs),
+    /// Explain one rule: its policy, rationale, remediation, condition and the fields it reads.
+    #[command(after_help = EXIT_CODES)]
+    Explain(explain::ExplainArgs),
+    /// Run policy unit tests: YAML files of plans and the outcome expected per rule.
+    #[command(after_help = test_cmd::AFTER_HELP)]
+    Test(test_cmd::TestArgs),
+    /// Print the JSON Schema of policy and configuration files, for editor completion.
+    Schema(schema::SchemaArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Write a commented starter configuration file (.dbs-lint.yaml).
+    Init(init::InitArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -76,6 +93,11 @@ where
         Command::Validate(args) => validate::run(args, &out),
         Command::Rules(args) => rules::run(args, &out),
         Command::Fields(args) => fields::run(args, &out),
+        Command::Explain(args) => explain::run(args, &out),
+        Command::Test(args) => test_cmd::run(args, &out),
+        Command::Schema(args) => schema::run(args, &out),
+        Command::Completions(args) => completions::run(args, &out),
+        Command::Init(args) => init::run(args, &out),
     };
     code.code()
 }
