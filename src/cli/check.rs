@@ -2,18 +2,23 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::Args;
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
 
 use super::exit::{self, ExitCode, FailOn};
 use super::fetch::fetch;
 use super::live::LiveArgs;
 use super::output::{Output, WIDTH};
 use crate::engine;
+use crate::engine::baseline::Baseline;
+use crate::engine::waivers::{self, Waiver};
+use crate::policy::error::{unreadable_waivers, ErrorSink};
 use crate::policy::{self, PolicySpec};
-use crate::report::{self, Format, Report, TextOptions};
-use crate::source::{self, InputSpec, LoadOptions};
+use crate::report::triage::TriageOptions;
+use crate::report::{self, Format, Report, RunInfo, TextOptions, Triage};
+use crate::source::{self, InputSpec, LoadOptions, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -29,6 +34,24 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write a report in FORMAT to PATH (repeatable), e.g. `--report sarif=dbs-lint.sarif`.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report_target)]
+    reports: Vec<(Format, PathBuf)>,
+    /// Waivers file (a YAML file with a top-level `waivers:` list); repeatable.
+    #[arg(long = "waivers", value_name = "FILE")]
+    waivers: Vec<PathBuf>,
+    /// Ignore every waiver: report each finding as it stands (audit mode).
+    #[arg(long)]
+    no_waivers: bool,
+    /// A previous JSON report: only findings not in it (by rule id and plan id) fail the gate.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write this run's findings as a baseline (a JSON report) to FILE.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// The day waivers are checked against, YYYY-MM-DD (default: today), for reproducible audits.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    now: Option<NaiveDate>,
     /// Lowest finding severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -65,6 +88,48 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
             return ExitCode::Usage;
         }
     };
+    let ids: Vec<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    let mut waiver_list: Vec<Waiver> = Vec::new();
+    let mut waiver_errors = Vec::new();
+    // `waivers:` in the policies and the configuration, validated now that every rule is known.
+    for (file, node) in &rules.waivers {
+        let mut sink = ErrorSink {
+            file,
+            errors: Vec::new(),
+        };
+        waiver_list.extend(waivers::parse_waivers(node, &mut sink, &ids));
+        waiver_errors.extend(sink.errors);
+    }
+    for path in &args.waivers {
+        match read_waivers(path, &ids) {
+            Ok(w) => waiver_list.extend(w),
+            Err(e) => waiver_errors.extend(e),
+        }
+    }
+    if !waiver_errors.is_empty() {
+        out.diagnostics(&waiver_errors);
+        out.note(&format!(
+            "dbs-lint: {} waiver error(s); nothing was checked",
+            waiver_errors.len()
+        ));
+        return ExitCode::Usage;
+    }
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Baseline::parse(&t).map_err(|e| e.to_string()))
+        {
+            Ok(b) => Some(b),
+            Err(e) => {
+                out.note(&format!(
+                    "dbs-lint: cannot use the baseline {}: {e}; nothing was checked",
+                    path.display()
+                ));
+                return ExitCode::Usage;
+            }
+        },
+    };
     let inputs: Vec<InputSpec> = if args.live {
         match live_input(&args, out) {
             Ok(input) => vec![input],
@@ -94,47 +159,142 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         }
     };
     let eval = engine::evaluate(&rules.rules, &data.plans);
-    let report = Report::new(&rules, &data, &eval);
-    let result = match &args.output {
-        Some(path) => File::create(path).and_then(|f| {
-            let mut w = BufWriter::new(f);
+    let today = args
+        .now
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let triage = Triage::new(
+        &rules,
+        &data,
+        &eval,
+        TriageOptions {
+            waivers: waiver_list,
+            today: Some(today),
+            ignore_waivers: args.no_waivers,
+            baseline: baseline.as_ref(),
+        },
+    );
+    let code = exit::for_findings(&eval, &triage, args.fail_on);
+    let report = Report::with_triage(&rules, &data, &eval, triage).with_run(RunInfo {
+        exit_code: Some(code.code()),
+        today: Some(today),
+        base_dir: std::env::current_dir().ok(),
+    });
+    let mut failed = false;
+    let mut targets: Vec<(Format, Option<&Path>)> = vec![(args.format, args.output.as_deref())];
+    targets.extend(args.reports.iter().map(|(f, p)| (*f, Some(p.as_path()))));
+    if let Some(path) = &args.write_baseline {
+        targets.push((Format::Json, Some(path.as_path())));
+    }
+    for (format, path) in &targets {
+        if let Err(e) = write_report(&report, *format, *path, out) {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                let target = path
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "stdout".into());
+                out.note(&format!(
+                    "dbs-lint: cannot write the report to {target}: {e}"
+                ));
+                failed = true;
+            }
+        }
+    }
+    if targets.iter().any(|(f, _)| *f == Format::Github) {
+        step_summary(&report, out);
+    }
+    if failed {
+        return ExitCode::Usage;
+    }
+    code
+}
+
+/// `FORMAT=PATH` of `--report`.
+fn parse_report_target(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH, e.g. sarif=dbs-lint.sarif, found `{s}`"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}` (formats: {})", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err("the report path is empty".into());
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("expected YYYY-MM-DD, found `{s}`"))
+}
+
+fn read_waivers(path: &Path, ids: &[&str]) -> Result<Vec<Waiver>, Vec<policy::PolicyError>> {
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            vec![unreadable_waivers(
+                &shown,
+                "the file is not valid UTF-8".into(),
+            )]
+        })?,
+        Err(e) => return Err(vec![unreadable_waivers(&shown, e.to_string())]),
+    };
+    waivers::load_file(&SourceFile::new(shown, text), ids)
+}
+
+/// Writes one report to a file (no colour) or to stdout.
+fn write_report(
+    report: &Report<'_>,
+    format: Format,
+    path: Option<&Path>,
+    out: &Output,
+) -> io::Result<()> {
+    match path {
+        Some(path) => {
+            let mut w = BufWriter::new(File::create(path)?);
             let text = TextOptions {
                 color: false,
                 width: WIDTH,
             };
-            report::render(&report, args.format, text, &mut w)?;
+            report::render(report, format, text, &mut w)?;
             w.flush()
-        }),
+        }
         None => {
             let stdout = io::stdout();
             let color = out.color_for(stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            report::render(
-                &report,
-                args.format,
-                TextOptions {
-                    color,
-                    width: WIDTH,
-                },
-                &mut w,
-            )
-            .and_then(|_| w.flush())
-        }
-    };
-    if let Err(e) = result {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let target = args
-                .output
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "stdout".into());
-            out.note(&format!(
-                "dbs-lint: cannot write the report to {target}: {e}"
-            ));
-            return ExitCode::Usage;
+            let text = TextOptions {
+                color,
+                width: WIDTH,
+            };
+            report::render(report, format, text, &mut w)?;
+            w.flush()
         }
     }
-    exit::for_findings(&eval, args.fail_on)
+}
+
+/// In GitHub Actions, appends the Markdown summary to the job summary.
+fn step_summary(report: &Report<'_>, out: &Output) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let result = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|f| {
+            let mut w = BufWriter::new(f);
+            report::markdown::render(report, &mut w)?;
+            w.flush()
+        });
+    if let Err(e) = result {
+        out.note(&format!(
+            "dbs-lint: warning: cannot append to the job summary {}: {e}",
+            Path::new(&path).display()
+        ));
+    }
 }
 
 /// Fetches plans live; the dump is saved with --save (and read back from there, so findings

@@ -2,6 +2,7 @@
 
 use crate::engine::Evaluation;
 use crate::policy::Severity;
+use crate::report::Triage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
@@ -47,12 +48,18 @@ impl FailOn {
     }
 }
 
-/// The verdict of a completed check.
-pub fn for_findings(eval: &Evaluation, fail_on: FailOn) -> ExitCode {
+/// The verdict of a completed check. Waived findings and findings already in the baseline are
+/// reported but do not fail the gate; a finding whose waiver expired does.
+pub fn for_findings(eval: &Evaluation, triage: &Triage, fail_on: FailOn) -> ExitCode {
     let Some(threshold) = fail_on.threshold() else {
         return ExitCode::Clean;
     };
-    if eval.findings.iter().any(|f| f.severity >= threshold) {
+    if eval
+        .findings
+        .iter()
+        .enumerate()
+        .any(|(i, f)| f.severity >= threshold && triage.gates(i))
+    {
         ExitCode::Findings
     } else {
         ExitCode::Clean

@@ -1,7 +1,9 @@
 //! The engine: every rule on every plan → pass, fail, indeterminate or not applicable.
 //! Pure and synchronous: no I/O, no printing.
 
+pub mod baseline;
 pub mod eval;
+pub mod waivers;
 
 use serde::Serialize;
 

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use super::summary::Summary;
 use super::{Location, Report};
+use crate::engine::baseline::{BaselineEntry, Change};
+use crate::engine::waivers::Waiver;
 use crate::engine::Outcome;
 use crate::model::{Slot, Value};
 use crate::policy::model::PolicyInfo;
@@ -24,6 +26,44 @@ struct JsonReport<'a> {
     inputs: &'a [InputSummary],
     rules: Vec<JsonRule<'a>>,
     findings: Vec<JsonFinding<'a>>,
+    /// Baseline findings that are gone; only with a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<Vec<JsonFixed<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonFixed<'a> {
+    rule: &'a str,
+    plan_id: &'a str,
+    plan_name: Option<&'a str>,
+    region: Option<&'a str>,
+    fingerprint: String,
+}
+
+/// A waiver as the JSON report shows it.
+#[derive(Serialize)]
+pub struct JsonWaiver<'a> {
+    kind: &'static str,
+    reason: &'a str,
+    owner: Option<&'a str>,
+    expires: String,
+    source: &'a str,
+    rules: &'a [String],
+    plans: &'a [String],
+}
+
+impl<'a> JsonWaiver<'a> {
+    pub fn new(w: &'a Waiver) -> JsonWaiver<'a> {
+        JsonWaiver {
+            kind: "waiver",
+            reason: &w.reason,
+            owner: w.owner.as_deref(),
+            expires: w.expires.to_string(),
+            source: &w.source,
+            rules: &w.rules,
+            plans: &w.plans,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -59,6 +99,14 @@ struct JsonFinding<'a> {
     expected: Option<&'a str>,
     reasons: &'a [String],
     location: &'a Location,
+    /// Stable identity: rule id + plan id + field (see `report::fingerprint`).
+    fingerprint: &'a str,
+    /// The waiver that suppresses the finding, or null.
+    suppressed: Option<JsonWaiver<'a>>,
+    /// An expired waiver that covered the finding (it fails again), or null.
+    waiver_expired: Option<JsonWaiver<'a>>,
+    /// `new` or `unchanged` with a baseline, else null.
+    baseline: Option<Change>,
 }
 
 /// A value as JSON: numbers, booleans and strings as themselves; absent values as null.
@@ -92,9 +140,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
         })
         .collect();
     let findings = report
-        .findings()
-        .map(|(f, location)| {
-            let plan = &report.data.plans[f.plan];
+        .items()
+        .map(|item| {
+            let (f, plan, location) = (item.finding, item.plan, item.location);
             JsonFinding {
                 rule: &report.rules.rules[f.rule].id,
                 severity: f.severity,
@@ -108,9 +156,28 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
                 expected: f.expected.as_deref(),
                 reasons: &f.reasons,
                 location,
+                fingerprint: item.fingerprint,
+                suppressed: item.status.waived.map(JsonWaiver::new),
+                waiver_expired: item.status.expired.map(JsonWaiver::new),
+                baseline: item.status.change,
             }
         })
         .collect();
+    let fixed = report.triage.baseline.as_ref().map(|b| {
+        b.fixed
+            .iter()
+            .map(|e: &BaselineEntry| JsonFixed {
+                rule: &e.rule,
+                plan_id: &e.plan_id,
+                plan_name: e.plan_name.as_deref(),
+                region: e.region.as_deref(),
+                fingerprint: e
+                    .fingerprint
+                    .clone()
+                    .unwrap_or_else(|| super::fingerprint(&e.rule, &e.plan_id, e.field.as_deref())),
+            })
+            .collect()
+    });
     let doc = JsonReport {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -122,6 +189,7 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
         inputs: &report.data.inputs,
         rules,
         findings,
+        fixed,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -3,19 +3,31 @@
 //! Source positions are resolved here, once, and only for plans that have findings.
 
 pub mod diagnostic;
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod summary;
 pub mod text;
+pub mod triage;
 
 use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use chrono::NaiveDate;
 
 use crate::engine::{Evaluation, Finding};
-use crate::model::FieldId;
-use crate::policy::RuleSet;
+use crate::model::{FieldId, Plan};
+use crate::policy::{Rule, RuleSet};
 use crate::source::plan_reader::field_offsets;
 use crate::source::Dataset;
 
+pub use fingerprint::fingerprint;
 pub use summary::Summary;
+pub use triage::{Status, Triage};
 
 /// Where a finding points: the offending value, or the plan object when the field is absent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -32,6 +44,20 @@ pub struct Location {
     pub len: usize,
 }
 
+/// Where a field's value is in a plan: (field, byte offset, byte length).
+type ValueSpan = (FieldId, usize, usize);
+
+/// Facts about the run that are not findings: what CI formats record beside them.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    /// The exit code the run ends with (SARIF records it in its invocation).
+    pub exit_code: Option<i32>,
+    /// The day the run checked waivers against (`--now`); also SARIF's run id.
+    pub today: Option<NaiveDate>,
+    /// The directory CI paths are relative to (the working directory).
+    pub base_dir: Option<PathBuf>,
+}
+
 /// Everything a report format needs about a run.
 pub struct Report<'a> {
     pub rules: &'a RuleSet,
@@ -39,11 +65,49 @@ pub struct Report<'a> {
     pub eval: &'a Evaluation,
     /// One per finding, in the same order.
     pub locations: Vec<Location>,
+    /// One per finding: its identity across runs and formats (see [`fingerprint`]).
+    pub fingerprints: Vec<String>,
+    /// Waivers and baseline, applied to the findings.
+    pub triage: Triage,
     pub summary: Summary,
+    pub run: RunInfo,
+}
+
+/// One finding with everything formats print about it.
+pub struct Item<'r> {
+    pub index: usize,
+    pub finding: &'r Finding,
+    pub location: &'r Location,
+    pub rule: &'r Rule,
+    pub plan: &'r Plan,
+    pub fingerprint: &'r str,
+    pub status: Status<'r>,
+}
+
+/// A place for CI systems: a path relative to the working directory, 1-based line and column
+/// (Unicode code points), exclusive end column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiLocation {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
 }
 
 impl<'a> Report<'a> {
+    /// A report without waivers or baseline.
     pub fn new(rules: &'a RuleSet, data: &'a Dataset, eval: &'a Evaluation) -> Report<'a> {
+        Report::with_triage(rules, data, eval, Triage::none())
+    }
+
+    /// A report whose findings are classified by waivers and a baseline.
+    pub fn with_triage(
+        rules: &'a RuleSet,
+        data: &'a Dataset,
+        eval: &'a Evaluation,
+        triage: Triage,
+    ) -> Report<'a> {
         // Findings come plan by plan: read each plan's value positions once.
         let mut cache: Option<(usize, Vec<ValueSpan>)> = None;
         let locations = eval
@@ -61,25 +125,138 @@ impl<'a> Report<'a> {
                 locate(data, f, offsets)
             })
             .collect();
-        let summary = Summary::new(rules, data, eval);
+        let fingerprints = eval
+            .findings
+            .iter()
+            .map(|f| {
+                fingerprint(
+                    &rules.rules[f.rule].id,
+                    &data.plans[f.plan].id,
+                    f.field.map(|f| f.name()),
+                )
+            })
+            .collect();
+        let summary = Summary::new(rules, data, eval, &triage);
         Report {
             rules,
             data,
             eval,
             locations,
+            fingerprints,
+            triage,
             summary,
+            run: RunInfo::default(),
         }
+    }
+
+    /// Sets what the run knows beyond its findings (exit code, date, working directory).
+    pub fn with_run(mut self, run: RunInfo) -> Report<'a> {
+        self.run = run;
+        self
     }
 
     pub fn findings(&self) -> impl Iterator<Item = (&Finding, &Location)> {
         self.eval.findings.iter().zip(&self.locations)
     }
+
+    /// Every finding with its rule, plan, fingerprint and status, in report order.
+    pub fn items(&self) -> impl Iterator<Item = Item<'_>> {
+        (0..self.eval.findings.len()).map(|i| self.item(i))
+    }
+
+    pub fn item(&self, index: usize) -> Item<'_> {
+        let finding = &self.eval.findings[index];
+        Item {
+            index,
+            finding,
+            location: &self.locations[index],
+            rule: &self.rules.rules[finding.rule],
+            plan: &self.data.plans[finding.plan],
+            fingerprint: &self.fingerprints[index],
+            status: self.triage.status(index),
+        }
+    }
+
+    /// Findings in the order CI annotations want them: findings that fail the gate before
+    /// the others, then by severity (worst first), then in report order.
+    pub fn worst_first(&self) -> Vec<Item<'_>> {
+        let mut items: Vec<Item<'_>> = self.items().collect();
+        items.sort_by_key(|i| (!i.status.gates(), std::cmp::Reverse(i.finding.severity)));
+        items
+    }
+
+    /// Where CI systems should point for a finding. Findings read from a saved file point at
+    /// the value in it; findings without a file (a live fetch not saved with `--save`, or
+    /// stdin) point at the rule in its policy file (`rules/NAME.yaml` for built-in packs).
+    pub fn ci_location(&self, item: &Item<'_>) -> CiLocation {
+        let path = &item.location.path;
+        if path.starts_with("live:") || path == "<stdin>" {
+            let file = &item.rule.origin.file;
+            let name = file.name();
+            let shown = match name.strip_prefix("builtin:") {
+                Some(pack) => format!("rules/{pack}.yaml"),
+                None => self.relative(name),
+            };
+            let span = item.rule.origin.span;
+            let start = file.line_col(span.offset);
+            // The rule's first line: its `- id:` entry.
+            let line_len = file.text()[span.offset..]
+                .split('\n')
+                .next()
+                .map_or(1, |l| l.trim_end_matches('\r').chars().count().max(1));
+            return CiLocation {
+                path: shown,
+                line: start.line,
+                column: start.column,
+                end_line: start.line,
+                end_column: start.column + line_len,
+            };
+        }
+        let l = item.location;
+        CiLocation {
+            path: self.relative(path),
+            line: l.line.max(1),
+            column: l.column.max(1),
+            end_line: l.end_line.max(l.line).max(1),
+            end_column: if l.end_line > l.line {
+                l.end_column.max(1)
+            } else {
+                l.end_column.max(l.column + 1)
+            },
+        }
+    }
+
+    /// A path as CI systems want it: relative to the working directory, with `/` separators.
+    pub fn relative(&self, path: &str) -> String {
+        relative_path(path, self.run.base_dir.as_deref())
+    }
 }
 
-/// A field's value in a dump: the field, its byte offset and length.
-type ValueSpan = (FieldId, usize, usize);
+/// `path` relative to `base` (when it is absolute and under `base`), with `/` separators and
+/// no leading `./`.
+pub fn relative_path(path: &str, base: Option<&Path>) -> String {
+    let p = Path::new(path);
+    let p = match base {
+        Some(base) if p.is_absolute() => p.strip_prefix(base).unwrap_or(p),
+        _ => p,
+    };
+    let parts: Vec<String> = p
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    let joined = parts.join("/");
+    if p.has_root() && !joined.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined.replace('\\', "/")
+    }
+}
 
-fn locate(data: &Dataset, finding: &Finding, offsets: &[ValueSpan]) -> Location {
+fn locate(data: &Dataset, finding: &Finding, offsets: &[(FieldId, usize, usize)]) -> Location {
     let plan = &data.plans[finding.plan];
     let file = data.file_of(plan);
     let (offset, len) = finding
@@ -112,6 +289,11 @@ fn locate(data: &Dataset, finding: &Finding, offsets: &[ValueSpan]) -> Location 
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
 }
 
 /// Options of the text format.
@@ -130,5 +312,10 @@ pub fn render(
     match format {
         Format::Text => text::render(report, text, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::Markdown => markdown::render(report, out),
     }
 }

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::triage::Triage;
+use crate::engine::baseline::Change;
 use crate::engine::Evaluation;
 use crate::policy::{RuleSet, Severity};
 use crate::source::{Completeness, Dataset};
@@ -32,6 +34,14 @@ pub struct ControlSummary {
     pub indeterminate: usize,
 }
 
+/// Findings relative to a baseline.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct BaselineCounts {
+    pub new: usize,
+    pub unchanged: usize,
+    pub fixed: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub plans: usize,
@@ -43,12 +53,21 @@ pub struct Summary {
     pub by_control: BTreeMap<String, ControlSummary>,
     /// Rules that applied to no plan: a selector that matched nothing, or no plans at all.
     pub rules_without_plans: Vec<String>,
-    /// Things the reader must know: partial inputs, unverifiable completeness, an empty run.
+    /// Things the reader must know: partial inputs, unverifiable completeness, an empty run,
+    /// expired waivers, waivers ignored with `--no-waivers`.
     pub notices: Vec<String>,
+    /// Findings waived: reported, but they do not fail the gate.
+    pub suppressed: usize,
+    /// Findings that can fail the gate: neither waived nor already in the baseline.
+    pub active: usize,
+    /// New, unchanged and fixed findings; null without `--baseline`.
+    pub baseline: Option<BaselineCounts>,
+    /// Waivers in force that matched no finding (warnings).
+    pub unused_waivers: Vec<String>,
 }
 
 impl Summary {
-    pub fn new(rules: &RuleSet, data: &Dataset, eval: &Evaluation) -> Summary {
+    pub fn new(rules: &RuleSet, data: &Dataset, eval: &Evaluation, triage: &Triage) -> Summary {
         let mut by_severity = BySeverity::default();
         for f in &eval.findings {
             match f.severity {
@@ -97,7 +116,42 @@ impl Summary {
                 Completeness::Complete => {}
             }
         }
+        if triage.waivers_ignored && !triage.waivers.is_empty() {
+            notices.push(format!(
+                "--no-waivers: {} waiver(s) ignored, every finding is shown as it stands",
+                triage.waivers.len()
+            ));
+        }
+        for (w, covered) in triage.expired_waivers() {
+            notices.push(format!(
+                "waiver at {} ({}) expired on {}: {covered} finding(s) it covered fail the gate again",
+                w.source, w.reason, w.expires
+            ));
+        }
+        let unused_waivers = triage
+            .unused_waivers()
+            .map(|w| {
+                format!(
+                    "waiver at {} ({}) matched no finding: remove it or correct its `rules` and `plans`",
+                    w.source, w.reason
+                )
+            })
+            .collect();
+        let statuses: Vec<_> = (0..eval.findings.len()).map(|i| triage.status(i)).collect();
+        let baseline = triage.baseline.as_ref().map(|b| BaselineCounts {
+            new: b.changes.iter().filter(|c| **c == Change::New).count(),
+            unchanged: b
+                .changes
+                .iter()
+                .filter(|c| **c == Change::Unchanged)
+                .count(),
+            fixed: b.fixed.len(),
+        });
         Summary {
+            suppressed: statuses.iter().filter(|s| s.waived.is_some()).count(),
+            active: statuses.iter().filter(|s| s.gates()).count(),
+            baseline,
+            unused_waivers,
             plans: eval.plans,
             rules: rules.rules.len(),
             findings: eval.findings.len(),

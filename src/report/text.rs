@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
-use super::{Report, TextOptions};
+use super::{Report, Status, TextOptions};
+use crate::engine::baseline::Change;
 use crate::engine::{Finding, Outcome};
 use crate::policy::{Rule, Severity};
 use crate::source::SourceFile;
@@ -19,6 +20,8 @@ struct FindingDiagnostic<'a> {
     file: &'a Arc<SourceFile>,
     span: SourceSpan,
     label: String,
+    /// Waived findings are shown as advice: reported, not failing the gate.
+    waived: bool,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -40,6 +43,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(Box::new(&self.rule.id))
     }
     fn severity(&self) -> Option<miette::Severity> {
+        if self.waived {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -76,9 +82,8 @@ pub fn render(
         .with_width(options.width)
         .with_context_lines(1)
         .with_links(false);
-    for (finding, location) in report.findings() {
-        let plan = &report.data.plans[finding.plan];
-        let rule = &report.rules.rules[finding.rule];
+    for item in report.items() {
+        let (finding, location, plan, rule) = (item.finding, item.location, item.plan, item.rule);
         let name = plan
             .name
             .as_deref()
@@ -88,13 +93,15 @@ pub fn render(
             Outcome::Indeterminate => " [indeterminate]",
             _ => "",
         };
+        let status = status_tag(&item.status);
         let diagnostic = FindingDiagnostic {
-            headline: format!("plan {}{name}: {}{kind}", plan.id, finding.message),
+            headline: format!("plan {}{name}: {}{kind}{status}", plan.id, finding.message),
             rule,
             finding,
             file: report.data.file_of(plan),
             span: SourceSpan::new(location.offset.into(), location.len.min(200)),
             label: finding.reasons.first().cloned().unwrap_or_default(),
+            waived: item.status.waived.is_some(),
         };
         let mut rendered = String::new();
         handler
@@ -104,6 +111,34 @@ pub fn render(
         writeln!(out)?;
     }
     summary(report, out)
+}
+
+/// How waivers and the baseline classify a finding, as a suffix of its headline.
+pub fn status_tag(status: &Status<'_>) -> String {
+    let mut tag = String::new();
+    if let Some(w) = status.waived {
+        tag.push_str(&format!(
+            " [waived until {}: {}{}]",
+            w.expires,
+            w.reason,
+            w.owner
+                .as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(w) = status.expired {
+        tag.push_str(&format!(
+            " [waiver expired on {} ({}): fails the gate again]",
+            w.expires, w.source
+        ));
+    }
+    match status.change {
+        Some(Change::New) => tag.push_str(" [new]"),
+        Some(Change::Unchanged) => tag.push_str(" [unchanged: in the baseline]"),
+        None => {}
+    }
+    tag
 }
 
 fn summary(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
@@ -121,6 +156,20 @@ fn summary(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
         s.by_severity.note,
         s.outcomes.indeterminate,
     )?;
+    if s.suppressed > 0 || !report.triage.waivers.is_empty() {
+        writeln!(
+            out,
+            "  waivers: {} finding(s) waived (reported, not failing the gate)",
+            s.suppressed
+        )?;
+    }
+    if let Some(b) = &s.baseline {
+        writeln!(
+            out,
+            "  baseline: {} new, {} unchanged, {} fixed",
+            b.new, b.unchanged, b.fixed
+        )?;
+    }
     for input in &report.data.inputs {
         writeln!(
             out,
@@ -135,6 +184,9 @@ fn summary(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
     }
     for notice in &s.notices {
         writeln!(out, "  warning: {notice}")?;
+    }
+    for unused in &s.unused_waivers {
+        writeln!(out, "  warning: {unused}")?;
     }
     Ok(())
 }
