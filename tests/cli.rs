@@ -205,3 +205,87 @@ fn an_empty_dump_is_reported_not_silently_green() {
         .stdout(predicate::str::contains("no plan was evaluated"))
         .stdout(predicate::str::contains("applied to no plan"));
 }
+
+#[test]
+fn a_policy_can_limit_how_long_waivers_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(
+        &dir,
+        "p.yaml",
+        "extends: [recommended]\nmax_waiver_days: 90\n",
+    );
+    let waivers = write(
+        &dir,
+        "w.yaml",
+        "waivers:\n  - rules: [storage-encrypted]\n    plans: [\"dbstooi02*\"]\n    reason: migration OPS-1\n    expires: 2027-06-30\n",
+    );
+    dbs_lint()
+        .args([
+            "check",
+            "--no-config",
+            "--now",
+            "2026-11-29",
+            "-p",
+            &policy,
+            "--waivers",
+            &waivers,
+            EXAMPLE,
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("waiver::too-long").and(predicate::str::contains("90 days")),
+        );
+    dbs_lint()
+        .args([
+            "check",
+            "--no-config",
+            "--now",
+            "2027-05-01",
+            "-p",
+            &policy,
+            "--waivers",
+            &waivers,
+            EXAMPLE,
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn configuration_file_sets_policies_params_and_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = std::fs::canonicalize(EXAMPLE).unwrap();
+    write(
+        &dir,
+        ".dbs-lint.yaml",
+        "extends: [recommended]\nparams:\n  min_retention_days: 10\noverrides:\n  plan-running: { off: true }\n  storage-encrypted: { off: true }\n  log-backup-enabled: { off: true }\n  log-backup-retention: { off: true }\n  weekly-full-backup: { off: true }\nfail_on: warning\n",
+    );
+    // Retention 30 passes with min 10; the SSL warning fails the gate because of fail_on.
+    dbs_lint()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(&dump)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 finding").and(predicate::str::contains("source-ssl")));
+    dbs_lint()
+        .current_dir(dir.path())
+        .args(["check", "--fail-on", "error"])
+        .arg(&dump)
+        .assert()
+        .code(0);
+    dbs_lint()
+        .current_dir(dir.path())
+        .args(["check", "--no-config"])
+        .arg(&dump)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("9 findings"));
+    dbs_lint()
+        .current_dir(dir.path())
+        .arg("validate")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".dbs-lint.yaml (configuration)"));
+}

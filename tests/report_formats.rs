@@ -70,6 +70,7 @@ fn rendered(report: &Report<'_>, format: Format) -> String {
     let text = TextOptions {
         color: false,
         width: 100,
+        explain: false,
     };
     render(report, format, text, &mut out).unwrap();
     String::from_utf8(out).unwrap()

@@ -24,6 +24,7 @@ fn rendered(format: Format) -> String {
         TextOptions {
             color: false,
             width: 100,
+            explain: false,
         },
         &mut out,
     )

@@ -11,11 +11,12 @@ use super::exit::{self, ExitCode, FailOn};
 use super::fetch::fetch;
 use super::live::LiveArgs;
 use super::output::{Output, WIDTH};
+use super::policy_args::PolicyArgs;
 use crate::engine;
 use crate::engine::baseline::Baseline;
 use crate::engine::waivers::{self, Waiver};
+use crate::policy;
 use crate::policy::error::{unreadable_waivers, ErrorSink};
-use crate::policy::{self, PolicySpec};
 use crate::report::triage::TriageOptions;
 use crate::report::{self, Format, Report, RunInfo, TextOptions, Triage};
 use crate::source::{self, InputSpec, LoadOptions, SourceFile};
@@ -25,12 +26,11 @@ pub struct CheckArgs {
     /// Dump files, directories (every *.json inside) or `-` for stdin.
     #[arg(value_name = "INPUT")]
     inputs: Vec<String>,
-    /// Policy file or built-in pack name; repeatable. Default: the `recommended` pack.
-    #[arg(short, long = "policy", value_name = "PATH")]
-    policies: Vec<String>,
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    policy: PolicyArgs,
+    /// Report format [default: the configuration's `formats`, else text].
+    #[arg(short, long, value_enum)]
+    format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -49,12 +49,17 @@ pub struct CheckArgs {
     /// Write this run's findings as a baseline (a JSON report) to FILE.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// The day waivers are checked against, YYYY-MM-DD (default: today), for reproducible audits.
+    /// Evaluate as of this day, YYYY-MM-DD (default: today): waiver expiry and relative
+    /// timestamps (`now+30d`) use it, so audits of old dumps are reproducible.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     now: Option<NaiveDate>,
-    /// Lowest finding severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Lowest finding severity that fails the run (exit 1) [default: the configuration's
+    /// `fail_on`, else error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// With the text format, list every test that decided each finding.
+    #[arg(long)]
+    explain: bool,
     /// Check a dump that holds fewer plans than its TotalElements, reporting the gap,
     /// instead of refusing it (exit 3).
     #[arg(long)]
@@ -76,9 +81,17 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
-    let specs: Vec<PolicySpec> = args.policies.iter().map(|p| PolicySpec::parse(p)).collect();
-    let rules = match policy::load(&specs) {
-        Ok(rules) => rules,
+    let today = args
+        .now
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let now_ms = match args.now {
+        Some(day) => day
+            .and_hms_opt(0, 0, 0)
+            .map_or(0, |t| t.and_utc().timestamp_millis()),
+        None => chrono::Utc::now().timestamp_millis(),
+    };
+    let (rules, settings) = match args.policy.load(now_ms) {
+        Ok(loaded) => loaded,
         Err(errors) => {
             out.diagnostics(&errors);
             out.note(&format!(
@@ -104,6 +117,24 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         match read_waivers(path, &ids) {
             Ok(w) => waiver_list.extend(w),
             Err(e) => waiver_errors.extend(e),
+        }
+    }
+    if let Some((max, set_in)) = &rules.max_waiver_days {
+        for w in &waiver_list {
+            let days = (w.expires - today).num_days();
+            if days > *max {
+                waiver_errors.push(policy::PolicyError {
+                    code: "waiver::too-long",
+                    message: format!(
+                        "{}: the waiver runs until {} ({days} days from {today}); waivers may run at most {max} days",
+                        w.source, w.expires
+                    ),
+                    help: Some(format!("max_waiver_days is set in {set_in}; choose an earlier `expires`")),
+                    file: None,
+                    labels: Vec::new(),
+                    location: None,
+                });
+            }
         }
     }
     if !waiver_errors.is_empty() {
@@ -159,9 +190,25 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         }
     };
     let eval = engine::evaluate(&rules.rules, &data.plans);
-    let today = args
-        .now
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (default_format, mut config_reports) = match config_formats(&settings.formats) {
+        Ok(f) => f,
+        Err(e) => {
+            out.note(&format!(
+                "dbs-lint: {e} in `formats` of {}",
+                settings.path.as_deref().unwrap_or("the configuration")
+            ));
+            return ExitCode::Usage;
+        }
+    };
+    let fail_on = args
+        .fail_on
+        .or_else(|| {
+            settings
+                .fail_on
+                .as_deref()
+                .and_then(|f| FailOn::from_str(f, true).ok())
+        })
+        .unwrap_or(FailOn::Error);
     let triage = Triage::new(
         &rules,
         &data,
@@ -173,20 +220,28 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
             baseline: baseline.as_ref(),
         },
     );
-    let code = exit::for_findings(&eval, &triage, args.fail_on);
+    let code = exit::for_findings(&eval, &triage, fail_on);
     let report = Report::with_triage(&rules, &data, &eval, triage).with_run(RunInfo {
         exit_code: Some(code.code()),
         today: Some(today),
         base_dir: std::env::current_dir().ok(),
     });
     let mut failed = false;
-    let mut targets: Vec<(Format, Option<&Path>)> = vec![(args.format, args.output.as_deref())];
+    let format = args.format.or(default_format).unwrap_or(Format::Text);
+    let mut targets: Vec<(Format, Option<&Path>)> = vec![(format, args.output.as_deref())];
+    if args.reports.is_empty() {
+        targets.extend(
+            config_reports
+                .iter_mut()
+                .map(|(f, p)| (*f, Some(p.as_path()))),
+        );
+    }
     targets.extend(args.reports.iter().map(|(f, p)| (*f, Some(p.as_path()))));
     if let Some(path) = &args.write_baseline {
         targets.push((Format::Json, Some(path.as_path())));
     }
     for (format, path) in &targets {
-        if let Err(e) = write_report(&report, *format, *path, out) {
+        if let Err(e) = write_report(&report, *format, *path, args.explain, out) {
             if e.kind() != io::ErrorKind::BrokenPipe {
                 let target = path
                     .map(|p| p.display().to_string())
@@ -205,6 +260,25 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         return ExitCode::Usage;
     }
     code
+}
+
+/// The configuration's `formats`: one bare FORMAT (the default `-f`) and any FORMAT=PATH.
+type ConfigFormats = (Option<Format>, Vec<(Format, PathBuf)>);
+
+fn config_formats(formats: &[String]) -> Result<ConfigFormats, String> {
+    let mut default = None;
+    let mut reports = Vec::new();
+    for f in formats {
+        if f.contains('=') {
+            reports.push(parse_report_target(f)?);
+        } else {
+            let format = Format::from_str(f, true).map_err(|_| format!("unknown format `{f}`"))?;
+            if default.replace(format).is_some() {
+                return Err("more than one format without a path".into());
+            }
+        }
+    }
+    Ok((default, reports))
 }
 
 /// `FORMAT=PATH` of `--report`.
@@ -249,6 +323,7 @@ fn write_report(
     report: &Report<'_>,
     format: Format,
     path: Option<&Path>,
+    explain: bool,
     out: &Output,
 ) -> io::Result<()> {
     match path {
@@ -257,6 +332,7 @@ fn write_report(
             let text = TextOptions {
                 color: false,
                 width: WIDTH,
+                explain,
             };
             report::render(report, format, text, &mut w)?;
             w.flush()
@@ -268,6 +344,7 @@ fn write_report(
             let text = TextOptions {
                 color,
                 width: WIDTH,
+                explain,
             };
             report::render(report, format, text, &mut w)?;
             w.flush()

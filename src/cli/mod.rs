@@ -10,6 +10,7 @@ mod fields;
 mod init;
 pub mod live;
 mod output;
+mod policy_args;
 mod progress;
 mod rules;
 mod schema;
@@ -40,6 +41,8 @@ pub struct Cli {
     color: output::ColorChoice,
 }
 
+// `check` has many options; the enum is built once per process, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check backup plans from saved DescribeBackupPlanList dumps against policies.
@@ -100,4 +103,14 @@ where
         Command::Init(args) => init::run(args, &out),
     };
     code.code()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

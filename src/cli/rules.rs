@@ -4,19 +4,17 @@ use clap::Args;
 
 use super::exit::ExitCode;
 use super::output::Output;
-use crate::policy::{self, PolicySpec};
+use super::policy_args::PolicyArgs;
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Policy file or built-in pack name; repeatable. Default: the `recommended` pack.
-    #[arg(short, long = "policy", value_name = "PATH")]
-    policies: Vec<String>,
+    #[command(flatten)]
+    policy: PolicyArgs,
 }
 
 pub fn run(args: RulesArgs, out: &Output) -> ExitCode {
-    let specs: Vec<PolicySpec> = args.policies.iter().map(|p| PolicySpec::parse(p)).collect();
-    let set = match policy::load(&specs) {
-        Ok(set) => set,
+    let set = match args.policy.load(chrono::Utc::now().timestamp_millis()) {
+        Ok((set, _)) => set,
         Err(errors) => {
             out.diagnostics(&errors);
             return ExitCode::Usage;

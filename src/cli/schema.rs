@@ -72,7 +72,14 @@ fn defs() -> Json {
                     "description": "The rules of the policy.",
                     "items": { "$ref": "#/$defs/rule" }
                 },
-                "waivers": { "$ref": "#/$defs/waivers" }
+                "waivers": { "$ref": "#/$defs/waivers" },
+                "max_waiver_days": {
+                    "description": "The longest a waiver may run, in days from the day of the check (a number or a duration such as 26w).",
+                    "oneOf": [
+                        { "type": "integer", "minimum": 1 },
+                        { "type": "string", "pattern": "^[0-9]+[dwy]?$" }
+                    ]
+                }
             }
         },
         "config": {
@@ -101,7 +108,14 @@ fn defs() -> Json {
                         "examples": FORMATS
                     }
                 },
-                "waivers": { "$ref": "#/$defs/waivers" }
+                "waivers": { "$ref": "#/$defs/waivers" },
+                "max_waiver_days": {
+                    "description": "The longest a waiver may run, in days from the day of the check (a number or a duration such as 26w).",
+                    "oneOf": [
+                        { "type": "integer", "minimum": 1 },
+                        { "type": "string", "pattern": "^[0-9]+[dwy]?$" }
+                    ]
+                }
             }
         },
         "extends": {

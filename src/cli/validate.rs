@@ -1,22 +1,27 @@
-//! `dbs-lint validate`: check policy files without reading any plan.
+//! `dbs-lint validate`: check policy files (and the configuration) without reading any plan.
 
 use clap::Args;
 
 use super::exit::ExitCode;
 use super::output::Output;
-use crate::policy::{self, PolicySpec};
+use super::policy_args::PolicyArgs;
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Policy files or built-in pack names.
-    #[arg(value_name = "POLICY", required = true)]
-    policies: Vec<String>,
+    /// Policy files or built-in pack names (default: the configuration's policies).
+    #[arg(value_name = "POLICY")]
+    files: Vec<String>,
+    #[command(flatten)]
+    policy: PolicyArgs,
 }
 
-pub fn run(args: ValidateArgs, out: &Output) -> ExitCode {
-    let specs: Vec<PolicySpec> = args.policies.iter().map(|p| PolicySpec::parse(p)).collect();
-    match policy::load(&specs) {
-        Ok(set) => {
+pub fn run(mut args: ValidateArgs, out: &Output) -> ExitCode {
+    args.policy.policies.append(&mut args.files);
+    match args.policy.load(chrono::Utc::now().timestamp_millis()) {
+        Ok((set, settings)) => {
+            if let Some(config) = &settings.path {
+                println!("ok: {config} (configuration)");
+            }
             for p in &set.policies {
                 println!("ok: {} ({}): {} rule(s)", p.source, p.name, p.rules);
             }

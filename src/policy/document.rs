@@ -17,6 +17,7 @@ pub const POLICY_KEYS: &[&str] = &[
     "overrides",
     "rules",
     "waivers",
+    "max_waiver_days",
 ];
 pub const CONFIG_KEYS: &[&str] = &[
     "policies",
@@ -26,6 +27,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "fail_on",
     "formats",
     "waivers",
+    "max_waiver_days",
 ];
 
 /// A reference to another policy: a built-in pack or a file (relative to the referring file).
@@ -48,6 +50,8 @@ pub struct Document {
     /// Configuration files only.
     pub fail_on: Option<(String, Span)>,
     pub formats: Vec<(String, Span)>,
+    /// The longest a waiver may run, in days from the day of the check.
+    pub max_waiver_days: Option<i64>,
 }
 
 fn entries(node: &Node) -> Option<&[(Node, Node)]> {
@@ -78,6 +82,7 @@ pub fn read(
         waivers: None,
         fail_on: None,
         formats: Vec::new(),
+        max_waiver_days: None,
     };
     let what = if config {
         "the configuration"
@@ -143,6 +148,18 @@ pub fn read(
                 }
             }
             "waivers" => doc.waivers = Some(value.clone()),
+            "max_waiver_days" => match &value.value {
+                NodeValue::Int(n) if *n > 0 => doc.max_waiver_days = Some(*n),
+                NodeValue::Str(s) if super::duration::parse_days(s).is_some_and(|d| d > 0) => {
+                    doc.max_waiver_days = super::duration::parse_days(s)
+                }
+                _ => sink.wrong_type(
+                    value.into(),
+                    "`max_waiver_days`",
+                    "a positive number of days or a duration (180, 26w, 1y)",
+                    &value.display(),
+                ),
+            },
             "fail_on" => match value.as_str() {
                 Some(s) => doc.fail_on = Some((s.to_string(), value.into())),
                 None => sink.wrong_type(

@@ -417,6 +417,13 @@ pub fn load_with(request: &LoadRequest) -> Result<(RuleSet, ConfigSettings), Vec
             errors.extend(sink.errors);
         }
     }
+    for doc in docs.iter().chain(config.iter()) {
+        if let Some(days) = doc.max_waiver_days {
+            if set.max_waiver_days.as_ref().is_none_or(|(d, _)| days < *d) {
+                set.max_waiver_days = Some((days, doc.source.clone()));
+            }
+        }
+    }
     set.params = params;
     if errors.is_empty() {
         Ok((set, settings))

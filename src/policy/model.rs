@@ -306,6 +306,9 @@ pub struct RuleSet {
     pub params: super::params::Params,
     /// Every `waivers:` list of the loaded policies and the configuration, unvalidated.
     pub waivers: Vec<(Arc<SourceFile>, super::node::Node)>,
+    /// The longest a waiver may run (`max_waiver_days`, the smallest any policy sets), with the
+    /// file that sets it.
+    pub max_waiver_days: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -301,6 +301,8 @@ pub enum Format {
 pub struct TextOptions {
     pub color: bool,
     pub width: usize,
+    /// List every test that decided each finding (`check --explain`).
+    pub explain: bool,
 }
 
 pub fn render(

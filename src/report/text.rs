@@ -108,6 +108,12 @@ pub fn render(
             .render_report(&mut rendered, &diagnostic)
             .map_err(|e| io::Error::other(e.to_string()))?;
         out.write_all(rendered.as_bytes())?;
+        if options.explain {
+            writeln!(out, "  decided by:")?;
+            for reason in &finding.reasons {
+                writeln!(out, "    - {reason}")?;
+            }
+        }
         writeln!(out)?;
     }
     summary(report, out)
@@ -177,6 +183,13 @@ fn summary(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
             input.path,
             input.shape.describe(),
             plural(input.plans, "plan", "plans")
+        )?;
+    }
+    for (control, c) in &s.by_control {
+        writeln!(
+            out,
+            "  control {control}: {} rule(s), {} pass, {} fail, {} indeterminate",
+            c.rules, c.pass, c.fail, c.indeterminate
         )?;
     }
     for id in &s.rules_without_plans {
