@@ -776,3 +776,46 @@ fn evaluate_counts_every_rule_on_every_plan() {
     assert_eq!(eval.findings[0].severity, policy::Severity::Warning);
     assert_eq!(eval.findings[2].severity, policy::Severity::Error);
 }
+
+/// Evaluation spread over the cores gives the findings and counts of a plain serial pass, in the
+/// same order.
+#[test]
+fn parallel_evaluation_matches_serial_order() {
+    let rules = dbs_lint::policy::load(&[]).unwrap();
+    let mut plans_json = Vec::new();
+    for i in 0..3000 {
+        plans_json.push(format!(
+            r#"{{"BackupPlanId":"p{i:05}","BackupRetentionPeriod":{},"StorageEncryptMethod":"{}","EnableBackupLog":{}}}"#,
+            (i * 7) % 800,
+            if i % 3 == 0 { "" } else { "encrypted" },
+            i % 5 != 0
+        ));
+    }
+    let text = format!("[{}]", plans_json.join(","));
+    let options = dbs_lint::source::LoadOptions {
+        allow_partial: false,
+        retain: rules.fields(),
+    };
+    let input = dbs_lint::source::InputSpec::Text {
+        name: "many.json".into(),
+        text,
+    };
+    let data = dbs_lint::source::load(&[input], &options, &mut std::io::empty()).unwrap();
+    let parallel = dbs_lint::engine::evaluate(&rules.rules, &data.plans);
+    let serial = dbs_lint::engine::evaluate_serial(&rules.rules, &data.plans, 0);
+    let key = |e: &dbs_lint::engine::Evaluation| -> Vec<(usize, usize, String)> {
+        e.findings
+            .iter()
+            .map(|f| (f.plan, f.rule, f.message.clone()))
+            .collect()
+    };
+    assert!(parallel.findings.len() > 1000);
+    assert_eq!(key(&parallel), key(&serial));
+    let counts = |e: &dbs_lint::engine::Evaluation| -> Vec<(usize, usize, usize, usize)> {
+        e.stats
+            .iter()
+            .map(|s| (s.pass, s.fail, s.indeterminate, s.not_applicable))
+            .collect()
+    };
+    assert_eq!(counts(&parallel), counts(&serial));
+}
