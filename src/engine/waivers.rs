@@ -312,71 +312,46 @@ pub fn load_file(
         file,
         errors: Vec::new(),
     };
-    let (body, base) = file.body();
-    let waivers = match node::parse(body) {
+    let waivers = match node::parse_file(file) {
         Err(e) => {
-            sink.yaml(e.offset.map(|o| o + base), e.message);
+            sink.yaml(e.offset, e.message);
             Vec::new()
         }
-        Ok(root) => {
-            let root = shift(root, base);
-            match entries(&root) {
-                None => {
-                    let expected = "a mapping with `waivers`";
-                    sink.wrong_type((&root).into(), "a waivers file", expected, root.kind());
-                    Vec::new()
-                }
-                Some(top) => {
-                    let mut out = Vec::new();
-                    let mut found = false;
-                    for (key, value) in top {
-                        match key.as_str() {
-                            Some("waivers") => {
-                                found = true;
-                                out = parse_waivers(value, &mut sink, known_rule_ids);
-                            }
-                            Some(other) => sink.unknown_key(
-                                key.into(),
-                                other,
-                                "a waivers file",
-                                FILE_KEYS,
-                                suggest(other, FILE_KEYS.iter().copied()),
-                            ),
-                            None => sink.wrong_type(key.into(), "a key", "a string", key.kind()),
-                        }
-                    }
-                    if !found {
-                        sink.missing_key((&root).into(), "waivers", "the waivers file");
-                    }
-                    out
-                }
+        Ok(root) => match entries(&root) {
+            None => {
+                let expected = "a mapping with `waivers`";
+                sink.wrong_type((&root).into(), "a waivers file", expected, root.kind());
+                Vec::new()
             }
-        }
+            Some(top) => {
+                let mut out = Vec::new();
+                let mut found = false;
+                for (key, value) in top {
+                    match key.as_str() {
+                        Some("waivers") => {
+                            found = true;
+                            out = parse_waivers(value, &mut sink, known_rule_ids);
+                        }
+                        Some(other) => sink.unknown_key(
+                            key.into(),
+                            other,
+                            "a waivers file",
+                            FILE_KEYS,
+                            suggest(other, FILE_KEYS.iter().copied()),
+                        ),
+                        None => sink.wrong_type(key.into(), "a key", "a string", key.kind()),
+                    }
+                }
+                if !found {
+                    sink.missing_key((&root).into(), "waivers", "the waivers file");
+                }
+                out
+            }
+        },
     };
     if sink.errors.is_empty() {
         Ok(waivers)
     } else {
         Err(sink.errors)
     }
-}
-
-/// Moves every span by `base` bytes (a byte order mark the YAML parser did not see).
-fn shift(mut node: Node, base: usize) -> Node {
-    if base == 0 {
-        return node;
-    }
-    node.offset += base;
-    node.value = match node.value {
-        NodeValue::Seq(items) => {
-            NodeValue::Seq(items.into_iter().map(|n| shift(n, base)).collect())
-        }
-        NodeValue::Map(entries) => NodeValue::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (shift(k, base), shift(v, base)))
-                .collect(),
-        ),
-        other => other,
-    };
-    node
 }

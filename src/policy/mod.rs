@@ -167,11 +167,10 @@ fn read_source(
 
 /// Parses a YAML file's body, moving spans past a byte order mark.
 fn parse_file(file: &Arc<SourceFile>, sink: &mut ErrorSink<'_>) -> Option<Node> {
-    let (body, base) = file.body();
-    match node::parse(body) {
-        Ok(root) => Some(shift(root, base)),
+    match node::parse_file(file) {
+        Ok(root) => Some(root),
         Err(e) => {
-            sink.yaml(e.offset.map(|o| o + base), e.message);
+            sink.yaml(e.offset, e.message);
             None
         }
     }
@@ -577,7 +576,7 @@ fn cli_param(params: &mut Params, text: &str) -> Vec<PolicyError> {
     let value_offset = name.len() + 1;
     let node = match node::parse(value) {
         Ok(mut n) => {
-            n = shift(n, value_offset);
+            n = n.shifted(value_offset);
             if matches!(n.value, NodeValue::Null) {
                 n.offset = value_offset;
             }
@@ -673,25 +672,4 @@ fn read_override(
             None => sink.wrong_type(k.into(), "a key", "a string", k.kind()),
         }
     }
-}
-
-/// Moves every span by `base` bytes (text the YAML parser did not see).
-fn shift(mut node: Node, base: usize) -> Node {
-    if base == 0 {
-        return node;
-    }
-    node.offset += base;
-    node.value = match node.value {
-        NodeValue::Seq(items) => {
-            NodeValue::Seq(items.into_iter().map(|n| shift(n, base)).collect())
-        }
-        NodeValue::Map(entries) => NodeValue::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (shift(k, base), shift(v, base)))
-                .collect(),
-        ),
-        other => other,
-    };
-    node
 }

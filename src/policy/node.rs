@@ -145,6 +145,38 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+impl Node {
+    /// The same tree with every span moved by `base` bytes (text the parser did not see).
+    pub fn shifted(mut self, base: usize) -> Node {
+        if base == 0 {
+            return self;
+        }
+        self.offset += base;
+        self.value = match self.value {
+            NodeValue::Seq(items) => {
+                NodeValue::Seq(items.into_iter().map(|n| n.shifted(base)).collect())
+            }
+            NodeValue::Map(entries) => NodeValue::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.shifted(base), v.shifted(base)))
+                    .collect(),
+            ),
+            other => other,
+        };
+        self
+    }
+}
+
+/// Parses a file's YAML (after any byte order mark), with spans into the whole file.
+pub fn parse_file(file: &crate::source::SourceFile) -> Result<Node, YamlError> {
+    let (body, base) = file.body();
+    parse(body).map(|n| n.shifted(base)).map_err(|mut e| {
+        e.offset = e.offset.map(|o| o + base);
+        e
+    })
+}
+
 /// Why a YAML text could not be read at all, and where.
 #[derive(Debug)]
 pub struct YamlError {

@@ -93,27 +93,6 @@ fn entries(node: &Node) -> Option<&[(Node, Node)]> {
     }
 }
 
-/// Moves every span by `base` bytes (a byte order mark the YAML parser did not see).
-fn shift(mut node: Node, base: usize) -> Node {
-    if base == 0 {
-        return node;
-    }
-    node.offset += base;
-    node.value = match node.value {
-        NodeValue::Seq(items) => {
-            NodeValue::Seq(items.into_iter().map(|n| shift(n, base)).collect())
-        }
-        NodeValue::Map(entries) => NodeValue::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (shift(k, base), shift(v, base)))
-                .collect(),
-        ),
-        other => other,
-    };
-    node
-}
-
 /// Where a policy named in a test file is: a file relative to the test file, or a pack.
 fn policy_spec(name: &str, dir: &Path) -> PolicySpec {
     let path = dir.join(name);
@@ -130,11 +109,10 @@ pub fn parse(file: &Arc<SourceFile>, dir: &Path) -> Result<TestFile, Vec<PolicyE
         file,
         errors: Vec::new(),
     };
-    let (body, base) = file.body();
-    let root = match node::parse(body) {
-        Ok(root) => shift(root, base),
+    let root = match node::parse_file(file) {
+        Ok(root) => root,
         Err(e) => {
-            sink.yaml(e.offset.map(|o| o + base), e.message);
+            sink.yaml(e.offset, e.message);
             return Err(sink.errors);
         }
     };
