@@ -5,7 +5,9 @@
 //! that prints or decides the exit code.
 
 pub mod cli;
+pub mod diff;
 pub mod engine;
+pub mod evidence;
 pub mod model;
 pub mod policy;
 pub mod report;

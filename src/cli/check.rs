@@ -78,6 +78,10 @@ pub struct CheckArgs {
     verbose: bool,
     #[command(flatten, next_help_heading = "Live fetch (with --live)")]
     live_args: LiveArgs,
+    /// Write an evidence bundle to DIR (new or empty): copies of the inputs, the resolved
+    /// policy, JSON/HTML/Markdown reports and a manifest of SHA-256 digests (`dbs-lint verify`).
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
 }
 
 pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
@@ -256,10 +260,44 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
     if targets.iter().any(|(f, _)| *f == Format::Github) {
         step_summary(&report, out);
     }
+    if let Some(dir) = &args.evidence {
+        let mut files: Vec<PathBuf> = settings.path.iter().map(PathBuf::from).collect();
+        files.extend(args.waivers.iter().cloned());
+        failed |= !write_evidence(dir, &report, files, out);
+    }
     if failed {
         return ExitCode::Usage;
     }
     code
+}
+
+/// `--evidence DIR`: the bundle `dbs-lint verify` checks.
+fn write_evidence(dir: &Path, report: &Report<'_>, files: Vec<PathBuf>, out: &Output) -> bool {
+    let request = crate::evidence::BundleRequest {
+        report,
+        command: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        policy_files: files,
+    };
+    match crate::evidence::write_bundle(dir, &request) {
+        Ok(manifest) => {
+            out.note(&format!(
+                "dbs-lint: evidence bundle written to {} ({} files); check it with `dbs-lint verify`",
+                dir.display(),
+                manifest.files.len() + 1
+            ));
+            true
+        }
+        Err(e) => {
+            out.note(&format!(
+                "dbs-lint: cannot write the evidence bundle to {}: {e}",
+                dir.display()
+            ));
+            false
+        }
+    }
 }
 
 /// The configuration's `formats`: one bare FORMAT (the default `-f`) and any FORMAT=PATH.

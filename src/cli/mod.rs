@@ -3,6 +3,7 @@
 
 mod check;
 mod completions;
+mod diff;
 mod exit;
 mod explain;
 mod fetch;
@@ -16,6 +17,7 @@ mod rules;
 mod schema;
 mod test_cmd;
 mod validate;
+mod verify;
 
 use std::ffi::OsString;
 
@@ -70,6 +72,13 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Write a commented starter configuration file (.dbs-lint.yaml).
     Init(init::InitArgs),
+    /// Compare two dumps: plans added and removed, policy-relevant fields changed, compliance
+    /// before and after (exit 1 when a change makes a plan non-compliant).
+    #[command(after_help = EXIT_CODES)]
+    Diff(diff::DiffArgs),
+    /// Verify an evidence bundle written by `check --evidence DIR`.
+    #[command(after_help = verify::AFTER_HELP)]
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -101,6 +110,8 @@ where
         Command::Schema(args) => schema::run(args, &out),
         Command::Completions(args) => completions::run(args, &out),
         Command::Init(args) => init::run(args, &out),
+        Command::Diff(args) => diff::run(args, &out),
+        Command::Verify(args) => verify::run(args, &out),
     };
     code.code()
 }

@@ -35,9 +35,9 @@ const TIME_OF_DAY: &str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
 const RULE_ID: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 const FAIL_ON: &[&str] = &["error", "warning", "note", "never"];
 const FORMATS: &[&str] = &[
-    "text", "json", "sarif", "junit", "github", "gitlab", "markdown",
+    "text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html",
 ];
-const FORMAT_PATTERN: &str = "^(text|json|sarif|junit|github|gitlab|markdown)(=.+)?$";
+const FORMAT_PATTERN: &str = "^(text|json|sarif|junit|github|gitlab|markdown|html)(=.+)?$";
 
 /// The whole schema: a document is a policy or a configuration file.
 pub fn schema() -> Json {

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -294,6 +295,8 @@ pub enum Format {
     Github,
     Gitlab,
     Markdown,
+    /// A self-contained HTML page for auditors.
+    Html,
 }
 
 /// Options of the text format.
@@ -319,5 +322,6 @@ pub fn render(
         Format::Github => github::render(report, out),
         Format::Gitlab => gitlab::render(report, out),
         Format::Markdown => markdown::render(report, out),
+        Format::Html => html::render(report, out),
     }
 }
