@@ -2,13 +2,20 @@
 //!
 //! Accepted: a full response; the aliyun CLI `--pager` shape `{"Items":{"BackupPlanDetail":[…]}}`;
 //! a bare array of plans; an array of page responses; JSON Lines of responses; the Python SDK's
-//! `{"headers":…, "statusCode":…, "body":{…}}` envelope. Plans stay borrowed from the file's text
-//! until each is read, so no tree of the whole dump is ever built.
+//! `{"headers":…, "statusCode":…, "body":{…}}` envelope.
+//!
+//! A dump is read front to back in one pass: the keys of a response are read as they come, and
+//! the plans of its `Items.BackupPlanDetail` array are cut out of the text a batch at a time and
+//! read on every core, after which the file may release that part of its text. No tree of the
+//! dump is ever built, and only plans (each with the byte range of its object) are kept.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
 use super::error::{At, InputError};
@@ -83,9 +90,86 @@ struct Envelope<'a> {
     headers: Option<&'a RawValue>,
 }
 
-impl Envelope<'_> {
+#[derive(Deserialize)]
+struct Items<'a> {
+    #[serde(rename = "BackupPlanDetail", borrow, default)]
+    detail: Option<&'a RawValue>,
+}
+
+const SHAPES_HELP: &str = "expected a DescribeBackupPlanList response ({\"Items\":{\"BackupPlanDetail\":[…]}, …}), an array of plans, an array of responses, JSON Lines of responses, or an SDK envelope ({\"body\":{…}})";
+
+/// Plans cut out of the text before they are read on every core (and their text released).
+const BATCH: usize = 4096;
+
+/// The keys of a response that matter, with `Items` possibly already read on the way.
+#[derive(Default)]
+struct Env<'a> {
+    items: ItemsVal<'a>,
+    success: Option<&'a RawValue>,
+    total_elements: Option<&'a RawValue>,
+    request_id: Option<&'a RawValue>,
+    code: Option<&'a RawValue>,
+    message: Option<&'a RawValue>,
+    err_code: Option<&'a RawValue>,
+    err_message: Option<&'a RawValue>,
+    body: Option<&'a RawValue>,
+    status_code: Option<&'a RawValue>,
+    headers: Option<&'a RawValue>,
+}
+
+/// A response's `Items`: absent (or null), kept raw, or read while the response was read.
+#[derive(Default)]
+enum ItemsVal<'a> {
+    #[default]
+    Absent,
+    Raw(&'a RawValue),
+    Streamed {
+        /// Byte offset of the `Items` object.
+        offset: usize,
+        detail: DetailVal<'a>,
+        read: Collected,
+    },
+}
+
+/// `Items.BackupPlanDetail` of a streamed `Items`.
+enum DetailVal<'a> {
+    Absent,
+    Raw(&'a RawValue),
+    /// Read: the plans are in the `Collected` next to it.
+    Streamed,
+}
+
+/// Plans read and the errors found reading them, in document order.
+#[derive(Default)]
+struct Collected {
+    plans: Vec<Plan>,
+    errors: Vec<InputError>,
+}
+
+impl<'a> From<Envelope<'a>> for Env<'a> {
+    fn from(e: Envelope<'a>) -> Env<'a> {
+        Env {
+            items: e.items.map_or(ItemsVal::Absent, ItemsVal::Raw),
+            success: e.success,
+            total_elements: e.total_elements,
+            request_id: e.request_id,
+            code: e.code,
+            message: e.message,
+            err_code: e.err_code,
+            err_message: e.err_message,
+            body: e.body,
+            status_code: e.status_code,
+            headers: e.headers,
+        }
+    }
+}
+
+impl Env<'_> {
+    fn has_items(&self) -> bool {
+        !matches!(self.items, ItemsVal::Absent)
+    }
     fn is_response(&self) -> bool {
-        self.items.is_some()
+        self.has_items()
             || self.success.is_some()
             || self.total_elements.is_some()
             || self.request_id.is_some()
@@ -97,13 +181,20 @@ impl Envelope<'_> {
     }
 }
 
-#[derive(Deserialize)]
-struct Items<'a> {
-    #[serde(rename = "BackupPlanDetail", borrow, default)]
-    detail: Option<&'a RawValue>,
-}
-
-const SHAPES_HELP: &str = "expected a DescribeBackupPlanList response ({\"Items\":{\"BackupPlanDetail\":[…]}, …}), an array of plans, an array of responses, JSON Lines of responses, or an SDK envelope ({\"body\":{…}})";
+/// The keys [`Env`] keeps, in the order of its fields.
+const ENV_KEYS: [&str; 11] = [
+    "Items",
+    "Success",
+    "TotalElements",
+    "RequestId",
+    "Code",
+    "Message",
+    "ErrCode",
+    "ErrMessage",
+    "body",
+    "statusCode",
+    "headers",
+];
 
 struct Reader<'f> {
     file: &'f Arc<SourceFile>,
@@ -112,7 +203,6 @@ struct Reader<'f> {
     plans: Vec<Plan>,
     errors: Vec<InputError>,
     total: Option<(u64, usize, usize)>,
-    saw_totals: bool,
 }
 
 /// Reads every plan of one file. Errors are collected; plans that read cleanly are returned
@@ -122,34 +212,60 @@ pub fn read_file(
     input: u32,
     retain: FieldSet,
 ) -> (Vec<Plan>, Option<FileFacts>, Vec<InputError>) {
-    let (body, _) = file.body();
-    let mut reader = Reader {
+    let (body, base) = file.body();
+    let new_reader = || Reader {
         file,
         input,
         retain,
         plans: Vec::new(),
         errors: Vec::new(),
         total: None,
-        saw_totals: false,
     };
-    if body.trim().is_empty() {
+    let mut reader = new_reader();
+    let content = body.trim_start();
+    if content.trim_end().is_empty() {
         reader.errors.push(InputError::Empty {
             path: file.name().to_string(),
         });
         return (Vec::new(), None, reader.errors);
     }
+    let syntax = |e: serde_json::Error| {
+        let offset = file.offset_of_body_line_col(e.line(), e.column());
+        (
+            Vec::new(),
+            None,
+            vec![InputError::syntax(file, offset, e.to_string())],
+        )
+    };
+    // One object or array (nearly every dump): read it in one pass.
+    if matches!(content.as_bytes()[0], b'{' | b'[') {
+        let start = base + (body.len() - content.len());
+        let mut de = serde_json::Deserializer::from_str(body);
+        let shape = match (TopSeed {
+            reader: &mut reader,
+            start,
+        })
+        .deserialize(&mut de)
+        {
+            Ok(shape) => shape,
+            Err(e) => return syntax(e),
+        };
+        if de.end().is_ok() {
+            let facts = FileFacts {
+                shape,
+                documents: 1,
+                total_elements: reader.total,
+            };
+            return (reader.plans, Some(facts), reader.errors);
+        }
+        // More documents follow: JSON Lines, read below.
+        reader = new_reader();
+    }
     let mut documents = Vec::new();
     for doc in serde_json::Deserializer::from_str(body).into_iter::<&RawValue>() {
         match doc {
             Ok(doc) => documents.push(doc),
-            Err(e) => {
-                let (_, base) = file.body();
-                let local = SourceFile::offset_of_line_col(body, e.line(), e.column());
-                reader
-                    .errors
-                    .push(InputError::syntax(file, base + local, e.to_string()));
-                return (Vec::new(), None, reader.errors);
-            }
+            Err(e) => return syntax(e),
         }
     }
     let shape = if documents.len() > 1 {
@@ -173,8 +289,24 @@ impl<'f> Reader<'f> {
         (self.file.offset_of(raw.get()), raw.get().len().min(80))
     }
 
+    /// Length (at most 80) of the JSON value at `offset`, for the span of an error.
+    fn span_len_at(&self, offset: usize) -> usize {
+        let text = &self.file.text()[offset..];
+        serde_json::Deserializer::from_str(text)
+            .into_iter::<&RawValue>()
+            .next()
+            .and_then(Result::ok)
+            .map_or(1, |raw| raw.get().len().min(80))
+    }
+
     fn shape_error(&mut self, raw: &RawValue, message: String, help: Option<String>) {
         let (offset, len) = self.at(raw);
+        self.errors
+            .push(InputError::shape(self.file, offset, len, message, help));
+    }
+
+    fn shape_error_at(&mut self, offset: usize, message: String, help: Option<String>) {
+        let len = self.span_len_at(offset);
         self.errors
             .push(InputError::shape(self.file, offset, len, message, help));
     }
@@ -192,23 +324,17 @@ impl<'f> Reader<'f> {
         }
     }
 
-    /// A top-level document of any accepted shape.
+    /// A top-level document that is neither an object nor an array.
     fn document(&mut self, raw: &'f RawValue) -> Shape {
-        match raw.get().as_bytes()[0] {
-            b'{' => self.object(raw, false),
-            b'[' => self.array(raw),
-            _ => {
-                self.shape_error(
-                    raw,
-                    format!(
-                        "expected a JSON object or array, found {}",
-                        json_kind(raw.get())
-                    ),
-                    Some(SHAPES_HELP.into()),
-                );
-                Shape::Response
-            }
-        }
+        self.shape_error(
+            raw,
+            format!(
+                "expected a JSON object or array, found {}",
+                json_kind(raw.get())
+            ),
+            Some(SHAPES_HELP.into()),
+        );
+        Shape::Response
     }
 
     /// A JSON Lines entry: a response or an SDK envelope.
@@ -227,10 +353,16 @@ impl<'f> Reader<'f> {
         }
     }
 
+    /// A response object held raw (a page, a line, an SDK body).
     fn object(&mut self, raw: &'f RawValue, must_be_response: bool) -> Shape {
         let Some(env) = self.parse::<Envelope<'f>>(raw) else {
             return Shape::Response;
         };
+        self.response(self.file.offset_of(raw.get()), env.into(), must_be_response)
+    }
+
+    /// A response whose object starts at `offset`.
+    fn response(&mut self, offset: usize, env: Env<'f>, must_be_response: bool) -> Shape {
         if env.is_sdk_envelope() {
             let body = env.body.expect("checked");
             if body.get().starts_with('{') {
@@ -247,19 +379,18 @@ impl<'f> Reader<'f> {
             }
             return Shape::SdkEnvelope;
         }
-        if env.items.is_none() && !env.is_response() && !must_be_response {
-            self.shape_error(
-                raw,
+        if !env.is_response() && !must_be_response {
+            self.shape_error_at(
+                offset,
                 "no Items.BackupPlanDetail: this is not a DescribeBackupPlanList response".into(),
                 Some(SHAPES_HELP.into()),
             );
             return Shape::Response;
         }
-        if !self.check_success(raw, &env) {
+        if !self.check_success(offset, &env) {
             return Shape::Response;
         }
         if let Some(total) = env.total_elements {
-            self.saw_totals = true;
             match parse_count(total.get()) {
                 Some(n) => {
                     let (offset, len) = self.at(total);
@@ -277,24 +408,39 @@ impl<'f> Reader<'f> {
                 ),
             }
         }
-        let Some(items) = env.items else {
-            self.shape_error(
-                raw,
-                "the response has no Items.BackupPlanDetail".into(),
-                Some("a successful DescribeBackupPlanList response lists its plans under Items.BackupPlanDetail".into()),
-            );
-            return Shape::Response;
-        };
-        self.items(items);
-        if env.success.is_some() || env.total_elements.is_some() || env.request_id.is_some() {
-            Shape::Response
-        } else {
-            Shape::Pager
+        let shape =
+            if env.success.is_some() || env.total_elements.is_some() || env.request_id.is_some() {
+                Shape::Response
+            } else {
+                Shape::Pager
+            };
+        match env.items {
+            ItemsVal::Absent => {
+                self.shape_error_at(
+                    offset,
+                    "the response has no Items.BackupPlanDetail".into(),
+                    Some("a successful DescribeBackupPlanList response lists its plans under Items.BackupPlanDetail".into()),
+                );
+                return Shape::Response;
+            }
+            ItemsVal::Raw(items) => self.items(items),
+            ItemsVal::Streamed {
+                offset,
+                detail,
+                read,
+            } => match detail {
+                DetailVal::Absent => {
+                    self.shape_error_at(offset, "Items has no BackupPlanDetail".into(), None)
+                }
+                DetailVal::Raw(detail) => self.detail(detail),
+                DetailVal::Streamed => self.absorb(read),
+            },
         }
+        shape
     }
 
     /// Fails closed on error bodies and `Success: false`. Returns whether to go on.
-    fn check_success(&mut self, raw: &RawValue, env: &Envelope<'_>) -> bool {
+    fn check_success(&mut self, offset: usize, env: &Env<'_>) -> bool {
         let text = |v: Option<&RawValue>| -> Option<String> {
             v.map(|r| {
                 serde_json::from_str::<String>(r.get()).unwrap_or_else(|_| r.get().to_string())
@@ -302,7 +448,7 @@ impl<'f> Reader<'f> {
         };
         let request_id = text(env.request_id);
         let failed = match env.success.map(|s| s.get()) {
-            None => env.code.is_some() && env.items.is_none(),
+            None => env.code.is_some() && !env.has_items(),
             Some("true") | Some("\"true\"") => false,
             Some("false") | Some("\"false\"") => true,
             Some(other) => {
@@ -319,7 +465,7 @@ impl<'f> Reader<'f> {
             let code = text(env.code.or(env.err_code)).unwrap_or_else(|| "(no code)".into());
             let message =
                 text(env.message.or(env.err_message)).unwrap_or_else(|| "(no message)".into());
-            let at = At::new(self.file, self.file.offset_of(raw.get()), 1);
+            let at = At::new(self.file, offset, 1);
             self.errors.push(InputError::ApiFailure {
                 code,
                 message,
@@ -332,6 +478,7 @@ impl<'f> Reader<'f> {
         !failed
     }
 
+    /// `Items` held raw.
     fn items(&mut self, items: &'f RawValue) {
         if !items.get().starts_with('{') {
             self.shape_error(
@@ -351,6 +498,11 @@ impl<'f> Reader<'f> {
             self.shape_error(items, "Items has no BackupPlanDetail".into(), None);
             return;
         };
+        self.detail(detail);
+    }
+
+    /// `Items.BackupPlanDetail` held raw.
+    fn detail(&mut self, detail: &'f RawValue) {
         if !detail.get().starts_with('[') {
             self.shape_error(
                 detail,
@@ -363,49 +515,66 @@ impl<'f> Reader<'f> {
             return;
         }
         if let Some(plans) = self.parse::<Vec<&'f RawValue>>(detail) {
-            // Plans are independent: read them on every core, keeping document order.
-            let (file, input, retain) = (self.file, self.input, self.retain);
-            let read: Vec<(Option<Plan>, Vec<InputError>)> = plans
-                .par_iter()
-                .with_min_len(256)
-                .map(|raw| {
-                    let mut errors = Vec::new();
-                    let plan = read_plan(file, input, raw, retain, &mut errors);
-                    (plan, errors)
-                })
-                .collect();
-            self.plans.reserve(read.len());
-            for (plan, errors) in read {
-                self.plans.extend(plan);
-                self.errors.extend(errors);
-            }
+            let mut read = Collected::default();
+            self.read_batch(&plans, &mut read);
+            self.absorb(read);
         }
     }
 
-    fn plan(&mut self, raw: &RawValue) {
-        if let Some(plan) = read_plan(self.file, self.input, raw, self.retain, &mut self.errors) {
-            self.plans.push(plan);
+    /// Takes plans and errors read apart (moving, not copying, the first batch of plans).
+    fn absorb(&mut self, read: Collected) {
+        if self.plans.is_empty() {
+            self.plans = read.plans;
+        } else {
+            self.plans.extend(read.plans);
         }
+        self.errors.extend(read.errors);
     }
 
-    /// A top-level array: of plans, or of page responses (not both).
-    fn array(&mut self, raw: &'f RawValue) -> Shape {
-        let Some(elements) = self.parse::<Vec<&'f RawValue>>(raw) else {
-            return Shape::PlanArray;
-        };
-        let mut shape = None;
-        for element in elements {
-            let is_page = element.get().starts_with('{')
-                && serde_json::from_str::<Envelope<'_>>(element.get())
-                    .is_ok_and(|e| e.is_response());
+    /// Reads plans on every core, keeping document order, then lets the file release their
+    /// text.
+    fn read_batch(&self, batch: &[&RawValue], out: &mut Collected) {
+        let Some(last) = batch.last() else { return };
+        let (file, input, retain) = (self.file, self.input, self.retain);
+        let read: Vec<(Option<Plan>, Vec<InputError>)> = batch
+            .par_iter()
+            .with_min_len(256)
+            .map(|raw| {
+                let mut errors = Vec::new();
+                let plan = read_plan(file, input, raw, retain, &mut errors);
+                (plan, errors)
+            })
+            .collect();
+        out.plans.reserve(read.len());
+        for (plan, errors) in read {
+            out.plans.extend(plan);
+            out.errors.extend(errors);
+        }
+        file.release_before(file.offset_of(last.get()));
+    }
+
+    /// Elements of a top-level array: plans, or page responses (not both).
+    fn elements(&mut self, batch: &[&'f RawValue], shape: &mut Option<Shape>) {
+        let pages: Vec<bool> = batch
+            .par_iter()
+            .with_min_len(64)
+            .map(|element| {
+                element.get().starts_with('{')
+                    && serde_json::from_str::<Envelope<'_>>(element.get())
+                        .is_ok_and(|e| Env::from(e).is_response())
+            })
+            .collect();
+        let mut run: Vec<&'f RawValue> = Vec::new();
+        for (&element, is_page) in batch.iter().zip(pages) {
             let this = if is_page {
                 Shape::PageArray
             } else {
                 Shape::PlanArray
             };
-            match shape {
-                None => shape = Some(this),
+            match *shape {
+                None => *shape = Some(this),
                 Some(s) if s != this => {
+                    self.flush(&mut run);
                     self.shape_error(
                         element,
                         format!(
@@ -423,12 +592,249 @@ impl<'f> Reader<'f> {
                 Some(_) => {}
             }
             if is_page {
+                self.flush(&mut run);
                 self.object(element, true);
             } else {
-                self.plan(element);
+                run.push(element);
             }
         }
-        shape.unwrap_or(Shape::PlanArray)
+        self.flush(&mut run);
+    }
+
+    /// Reads the plans of `run` into the file's plans.
+    fn flush(&mut self, run: &mut Vec<&'f RawValue>) {
+        let mut read = Collected::default();
+        self.read_batch(run, &mut read);
+        run.clear();
+        self.absorb(read);
+    }
+
+    /// Offset of the value after the key that ends at `key_end` (past its closing quote).
+    fn value_start(&self, key_end: usize) -> Option<usize> {
+        let bytes = self.file.text().as_bytes();
+        let mut at = key_end;
+        let skip = |at: &mut usize| {
+            while bytes
+                .get(*at)
+                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                *at += 1;
+            }
+        };
+        skip(&mut at);
+        if bytes.get(at) != Some(&b':') {
+            return None;
+        }
+        at += 1;
+        skip(&mut at);
+        (at < bytes.len()).then_some(at)
+    }
+
+    /// Whether the value after a key is an object (`{`) or an array (`[`), when known.
+    fn value_starts_with(&self, key: &Key<'_>, open: u8) -> Option<usize> {
+        let start = self.value_start(key.end?)?;
+        (self.file.text().as_bytes()[start] == open).then_some(start)
+    }
+}
+
+/// A key, and where it ends in the file when it is written without escapes.
+struct Key<'a> {
+    name: Cow<'a, str>,
+    /// Offset just past the closing quote.
+    end: Option<usize>,
+}
+
+struct KeySeed<'r> {
+    file: &'r SourceFile,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Key {
+            name: Cow::Borrowed(v),
+            end: Some(self.file.offset_of(v) + v.len() + 1),
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Key {
+            name: Cow::Owned(v.to_string()),
+            end: None,
+        })
+    }
+}
+
+/// The top-level object or array of a one-document dump.
+struct TopSeed<'r, 'f> {
+    reader: &'r mut Reader<'f>,
+    /// Offset of the document.
+    start: usize,
+}
+
+impl<'f> DeserializeSeed<'f> for TopSeed<'_, 'f> {
+    type Value = Shape;
+    fn deserialize<D: Deserializer<'f>>(self, d: D) -> Result<Shape, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'f> Visitor<'f> for TopSeed<'_, 'f> {
+    type Value = Shape;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+
+    fn visit_map<A: MapAccess<'f>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let reader = self.reader;
+        let mut env = Env::default();
+        let mut seen = 0u16;
+        while let Some(key) = map.next_key_seed(KeySeed { file: reader.file })? {
+            let Some(slot) = ENV_KEYS.iter().position(|k| *k == key.name) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if seen & (1 << slot) != 0 {
+                return Err(de::Error::duplicate_field(ENV_KEYS[slot]));
+            }
+            seen |= 1 << slot;
+            if slot == 0 {
+                env.items = match reader.value_starts_with(&key, b'{') {
+                    Some(offset) => {
+                        let (detail, read) = map.next_value_seed(ItemsSeed { reader: &*reader })?;
+                        ItemsVal::Streamed {
+                            offset,
+                            detail,
+                            read,
+                        }
+                    }
+                    None => match map.next_value::<&'f RawValue>()? {
+                        raw if raw.get() == "null" => ItemsVal::Absent,
+                        raw => ItemsVal::Raw(raw),
+                    },
+                };
+                continue;
+            }
+            let raw: &'f RawValue = map.next_value()?;
+            let value = (raw.get() != "null").then_some(raw);
+            *match slot {
+                1 => &mut env.success,
+                2 => &mut env.total_elements,
+                3 => &mut env.request_id,
+                4 => &mut env.code,
+                5 => &mut env.message,
+                6 => &mut env.err_code,
+                7 => &mut env.err_message,
+                8 => &mut env.body,
+                9 => &mut env.status_code,
+                _ => &mut env.headers,
+            } = value;
+        }
+        Ok(reader.response(self.start, env, false))
+    }
+
+    fn visit_seq<A: SeqAccess<'f>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        let reader = self.reader;
+        let mut shape = None;
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(element) = seq.next_element::<&'f RawValue>()? {
+            batch.push(element);
+            if batch.len() == BATCH {
+                reader.elements(&batch, &mut shape);
+                batch.clear();
+            }
+        }
+        reader.elements(&batch, &mut shape);
+        Ok(shape.unwrap_or(Shape::PlanArray))
+    }
+}
+
+/// A response's `Items` object, read as it comes.
+struct ItemsSeed<'r, 'f> {
+    reader: &'r Reader<'f>,
+}
+
+impl<'f> DeserializeSeed<'f> for ItemsSeed<'_, 'f> {
+    type Value = (DetailVal<'f>, Collected);
+    fn deserialize<D: Deserializer<'f>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'f> Visitor<'f> for ItemsSeed<'_, 'f> {
+    type Value = (DetailVal<'f>, Collected);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object holding BackupPlanDetail")
+    }
+    fn visit_map<A: MapAccess<'f>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let reader = self.reader;
+        let mut detail = DetailVal::Absent;
+        let mut seen = false;
+        let mut read = Collected::default();
+        while let Some(key) = map.next_key_seed(KeySeed { file: reader.file })? {
+            if key.name != "BackupPlanDetail" {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            if seen {
+                return Err(de::Error::duplicate_field("BackupPlanDetail"));
+            }
+            seen = true;
+            detail = if reader.value_starts_with(&key, b'[').is_some() {
+                map.next_value_seed(DetailSeed {
+                    reader,
+                    out: &mut read,
+                })?;
+                DetailVal::Streamed
+            } else {
+                match map.next_value::<&'f RawValue>()? {
+                    raw if raw.get() == "null" => DetailVal::Absent,
+                    raw => DetailVal::Raw(raw),
+                }
+            };
+        }
+        Ok((detail, read))
+    }
+}
+
+/// `Items.BackupPlanDetail`: plans cut out a batch at a time and read on every core.
+struct DetailSeed<'r, 'f> {
+    reader: &'r Reader<'f>,
+    out: &'r mut Collected,
+}
+
+impl<'f> DeserializeSeed<'f> for DetailSeed<'_, 'f> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'f>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'f> Visitor<'f> for DetailSeed<'_, 'f> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of plans")
+    }
+    fn visit_seq<A: SeqAccess<'f>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(raw) = seq.next_element::<&'f RawValue>()? {
+            batch.push(raw);
+            if batch.len() == BATCH {
+                self.reader.read_batch(&batch, self.out);
+                batch.clear();
+            }
+        }
+        self.reader.read_batch(&batch, self.out);
+        Ok(())
     }
 }
 

@@ -7,6 +7,9 @@ use thiserror::Error;
 
 use super::file::SourceFile;
 
+/// Deepest nesting of arrays and objects a dump may have (serde_json's recursion limit).
+pub const MAX_NESTING: usize = 128;
+
 /// Where in an input a problem is: the file, and a span when one is known.
 #[derive(Debug, Clone)]
 pub struct At {
@@ -46,6 +49,19 @@ pub enum InputError {
         help("dbs-lint reads every *.json file of a directory; an empty directory is not a clean run")
     )]
     EmptyDirectory { path: String },
+
+    #[error("{path}: the input is {}larger than the limit of {limit}", size.as_ref().map(|s| format!("{s}, ")).unwrap_or_default())]
+    #[diagnostic(
+        code(input::too_large),
+        help(
+            "raise the limit with --max-input-size (default 4 GiB), or split the dump into pages"
+        )
+    )]
+    TooLarge {
+        path: String,
+        size: Option<String>,
+        limit: String,
+    },
 
     #[error("{path}: the file is empty")]
     #[diagnostic(code(input::empty))]
@@ -179,6 +195,13 @@ pub enum InputError {
 impl InputError {
     pub fn syntax(file: &Arc<SourceFile>, offset: usize, message: String) -> InputError {
         let offset = offset.min(file.text().len());
+        // serde_json stops at 128 levels of nesting; say so in words.
+        let message = match message.strip_prefix("recursion limit exceeded") {
+            Some(rest) => {
+                format!("nested deeper than {MAX_NESTING} levels, the limit for dumps{rest}")
+            }
+            None => message,
+        };
         let at = At::new(file, offset, 0);
         InputError::Syntax {
             message,

@@ -1,12 +1,26 @@
 //! The text of one input, with fast line/column lookups and a miette `SourceCode` that does not
 //! rescan the whole file for every snippet.
+//!
+//! Big dumps are memory-mapped instead of read into memory. The loader walks a mapped dump
+//! front to back and hands the pages it is done with back to the kernel ([`SourceFile::release_before`]),
+//! so the size of a dump never shows in the resident memory of the run; a page read again later
+//! (a snippet, a finding's position) is simply faulted in again from the file.
 
+use std::fs::File;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use memmap2::Mmap;
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-/// Bytes between two line-index checkpoints.
-const CHECKPOINT: usize = 1 << 12;
+/// Bytes between two position-index checkpoints.
+const CHECKPOINT: usize = 1 << 13;
+/// Bytes a mapped file is validated and indexed in before its pages are released.
+const CHUNK: usize = 1 << 24;
+/// How far a front-to-back reader gets past the released part before more is released.
+const RELEASE_STEP: usize = 1 << 25;
+/// Bytes of a long line shown on either side of a snippet's span.
+const LONG_LINE: usize = 1024;
 
 /// A position in a file: 1-based line, 1-based column counted in Unicode code points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,100 +29,211 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// One input's text, kept whole so that positions can be computed after evaluation.
+/// Line and column at a byte offset, both 0-based; the column counts characters.
+#[derive(Debug, Clone, Copy)]
+struct Checkpoint {
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+enum Text {
+    Owned(String),
+    /// Validated as UTF-8 when mapped.
+    Mapped(Mmap),
+}
+
+/// One input's text, kept (or mapped) whole so that positions can be computed after evaluation.
 pub struct SourceFile {
     name: String,
-    text: String,
+    text: Text,
     /// Length of a UTF-8 byte order mark at the start, which editors do not count as a column.
     bom: usize,
-    /// (byte offset, 0-based line) every [`CHECKPOINT`] bytes, built on first use.
-    checkpoints: OnceLock<Vec<(usize, usize)>>,
+    /// A checkpoint every [`CHECKPOINT`] bytes: built on first use, or while a mapped file is
+    /// validated.
+    index: OnceLock<Vec<Checkpoint>>,
+    /// Mapped files: the bytes before this offset have been released.
+    released: AtomicUsize,
 }
 
 impl std::fmt::Debug for SourceFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SourceFile")
             .field("name", &self.name)
-            .field("len", &self.text.len())
+            .field("len", &self.text().len())
+            .field("mapped", &matches!(self.text, Text::Mapped(_)))
             .finish()
+    }
+}
+
+/// Where a mapped file stops being UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8At {
+    pub line: usize,
+    pub column: usize,
+}
+
+fn bom_len(bytes: &[u8]) -> usize {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
     }
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
         let text = text.into();
-        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         Arc::new(SourceFile {
             name: name.into(),
-            text,
-            bom,
-            checkpoints: OnceLock::new(),
+            bom: bom_len(text.as_bytes()),
+            text: Text::Owned(text),
+            index: OnceLock::new(),
+            released: AtomicUsize::new(0),
         })
+    }
+
+    /// Maps a regular file, checking that it is UTF-8 and indexing its lines on one pass that
+    /// releases every chunk once it is done with it.
+    pub fn map(
+        name: impl Into<String>,
+        file: &File,
+    ) -> std::io::Result<Result<Arc<SourceFile>, NotUtf8At>> {
+        // SAFETY: the mapping is read-only and private, and the text is only ever read. Like
+        // every tool that maps its input, a run whose input file is truncated by another
+        // process while it runs may be stopped by SIGBUS; it never reads altered memory as
+        // valid text, because every byte was validated before use and pages are re-read from
+        // the file unchanged.
+        let map = unsafe { Mmap::map(file)? };
+        let bytes: &[u8] = &map;
+        let mut index = IndexBuilder::default();
+        let mut valid = 0; // bytes known to be UTF-8
+        let mut at = 0;
+        while at < bytes.len() {
+            let end = (at + CHUNK).min(bytes.len());
+            index.feed(&bytes[at..end]);
+            match std::str::from_utf8(&bytes[valid..end]) {
+                Ok(_) => valid = end,
+                Err(e) if e.error_len().is_none() && end < bytes.len() => {
+                    valid += e.valid_up_to();
+                }
+                Err(e) => {
+                    let offset = valid + e.valid_up_to();
+                    let points = index.points;
+                    let pos = position(bytes, &points, bom_len(bytes), offset);
+                    return Ok(Err(NotUtf8At {
+                        line: pos.line,
+                        column: pos.column,
+                    }));
+                }
+            }
+            release(
+                &map,
+                at.saturating_sub(CHECKPOINT),
+                end.saturating_sub(CHECKPOINT),
+            );
+            at = end;
+        }
+        let bom = bom_len(bytes);
+        let source = SourceFile {
+            name: name.into(),
+            bom,
+            text: Text::Mapped(map),
+            index: OnceLock::from(index.points),
+            released: AtomicUsize::new(0),
+        };
+        Ok(Ok(Arc::new(source)))
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// Whether the text is mapped from its file rather than held in memory.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.text, Text::Mapped(_))
+    }
+
     /// The whole text, byte order mark included.
     pub fn text(&self) -> &str {
-        &self.text
+        match &self.text {
+            Text::Owned(text) => text,
+            // SAFETY: validated as UTF-8 by `map`, and never written.
+            Text::Mapped(map) => unsafe { std::str::from_utf8_unchecked(map) },
+        }
     }
 
     /// The text after the byte order mark, and the offset it starts at.
     pub fn body(&self) -> (&str, usize) {
-        (&self.text[self.bom..], self.bom)
+        (&self.text()[self.bom..], self.bom)
     }
 
     /// Byte offset of `part`, which must be a slice of this file's text.
     pub fn offset_of(&self, part: &str) -> usize {
-        let start = self.text.as_ptr() as usize;
+        let text = self.text();
+        let start = text.as_ptr() as usize;
         let at = part.as_ptr() as usize;
-        debug_assert!(at >= start && at + part.len() <= start + self.text.len());
+        debug_assert!(at >= start && at + part.len() <= start + text.len());
         at - start
     }
 
-    fn checkpoints(&self) -> &[(usize, usize)] {
-        self.checkpoints.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            let mut points = vec![(0, 0)];
-            let mut line = 0;
-            let mut at = 0;
-            while at + CHECKPOINT < bytes.len() {
-                line += memchr::memchr_iter(b'\n', &bytes[at..at + CHECKPOINT]).count();
-                at += CHECKPOINT;
-                points.push((at, line));
-            }
-            points
+    /// A hint from a reader that goes through the file front to back: it is done with
+    /// everything before `offset`. A mapped file hands those pages back to the kernel (a later
+    /// read faults them in again); a file in memory ignores the hint.
+    pub fn release_before(&self, offset: usize) {
+        let Text::Mapped(map) = &self.text else {
+            return;
+        };
+        let done = self.released.load(Ordering::Relaxed);
+        if offset < done {
+            // A new pass from the front (positions for a report, after the load's pass).
+            self.released.store(offset, Ordering::Relaxed);
+        } else if offset > done + RELEASE_STEP {
+            release(map, done, offset);
+            self.released.store(offset, Ordering::Relaxed);
+        }
+    }
+
+    fn index(&self) -> &[Checkpoint] {
+        self.index.get_or_init(|| {
+            let mut index = IndexBuilder::default();
+            index.feed(self.text().as_bytes());
+            index.points
         })
-    }
-
-    /// 0-based line of a byte offset.
-    fn line_index(&self, offset: usize) -> usize {
-        let points = self.checkpoints();
-        let i = points.partition_point(|(o, _)| *o <= offset) - 1;
-        let (base, line) = points[i];
-        line + memchr::memchr_iter(b'\n', &self.text.as_bytes()[base..offset]).count()
-    }
-
-    fn line_start(&self, offset: usize) -> usize {
-        let start = memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |i| i + 1);
-        start.max(if start == 0 { self.bom } else { 0 })
-    }
-
-    fn line_end(&self, offset: usize) -> usize {
-        memchr::memchr(b'\n', &self.text.as_bytes()[offset..])
-            .map_or(self.text.len(), |i| offset + i)
     }
 
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let start = self.line_start(offset).min(offset);
-        LineCol {
-            line: self.line_index(offset) + 1,
-            column: self.text[start..offset].chars().count() + 1,
-        }
+        let text = self.text();
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        position(text.as_bytes(), self.index(), self.bom, offset)
+    }
+
+    /// Byte offset of a 1-based line and byte column of the body (the text after the byte
+    /// order mark), as serde_json reports errors in it.
+    pub fn offset_of_body_line_col(&self, line: usize, column: usize) -> usize {
+        let bytes = self.text().as_bytes();
+        let target = line.saturating_sub(1);
+        let start = if target == 0 {
+            self.bom
+        } else {
+            // The last checkpoint on an earlier line, then count the remaining line breaks.
+            let points = self.index();
+            let i = points.partition_point(|c| c.line < target).max(1) - 1;
+            let mut start = points[i].offset;
+            let mut line = points[i].line;
+            while line < target {
+                match memchr::memchr(b'\n', &bytes[start..]) {
+                    Some(i) => {
+                        start += i + 1;
+                        line += 1;
+                    }
+                    None => return bytes.len(),
+                }
+            }
+            start
+        };
+        (start + column.saturating_sub(1)).min(bytes.len())
     }
 
     /// Byte offset of a 1-based line and byte column, as serde_json reports errors.
@@ -123,11 +248,128 @@ impl SourceFile {
         }
         (start + column.saturating_sub(1)).min(bytes.len())
     }
+
+    /// Start of the line holding `offset`, or a character boundary at most [`LONG_LINE`]
+    /// bytes back on a long line.
+    fn line_start_near(&self, offset: usize) -> usize {
+        let text = self.text();
+        let from = offset.saturating_sub(LONG_LINE);
+        match memchr::memrchr(b'\n', &text.as_bytes()[from..offset]) {
+            Some(i) => from + i + 1,
+            None if from == 0 => self.bom.min(offset),
+            None => ceil_char_boundary(text, from).min(offset),
+        }
+    }
+
+    /// End of the line holding `offset` (its line break), or a character boundary at most
+    /// [`LONG_LINE`] bytes on.
+    fn line_end_near(&self, offset: usize) -> usize {
+        let text = self.text();
+        let to = (offset + LONG_LINE).min(text.len());
+        match memchr::memchr(b'\n', &text.as_bytes()[offset..to]) {
+            Some(i) => offset + i,
+            None if to == text.len() => to,
+            None => floor_char_boundary(text, to).max(offset),
+        }
+    }
+}
+
+/// Hands the pages of `from..to` back to the kernel. Only whole pages inside the range are
+/// released; the text stays readable (a later read faults the pages in again from the file).
+fn release(map: &Mmap, from: usize, to: usize) {
+    #[cfg(unix)]
+    {
+        const ALIGN: usize = 1 << 16; // a multiple of every page size in use
+        let start = from.div_ceil(ALIGN) * ALIGN;
+        let end = to.min(map.len()) / ALIGN * ALIGN;
+        if end > start {
+            // SAFETY: the mapping is a read-only private file mapping that is never written,
+            // so dropping its pages loses nothing: they are read back from the file on the
+            // next access, with the same content.
+            let _ = unsafe {
+                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+            };
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (map, from, to);
+}
+
+/// Builds checkpoints over bytes fed in order.
+#[derive(Default)]
+struct IndexBuilder {
+    points: Vec<Checkpoint>,
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+impl IndexBuilder {
+    /// `bytes` continue the text; every chunk but the last is a multiple of [`CHECKPOINT`].
+    fn feed(&mut self, bytes: &[u8]) {
+        for block in bytes.chunks(CHECKPOINT) {
+            self.points.push(Checkpoint {
+                offset: self.at,
+                line: self.line,
+                column: self.column,
+            });
+            match memchr::memrchr(b'\n', block) {
+                Some(last) => {
+                    self.line += memchr::memchr_iter(b'\n', block).count();
+                    self.column = chars(&block[last + 1..]);
+                }
+                None => self.column += chars(block),
+            }
+            self.at += block.len();
+        }
+        if self.points.is_empty() {
+            self.points.push(Checkpoint {
+                offset: 0,
+                line: 0,
+                column: 0,
+            });
+        }
+    }
+}
+
+/// Characters in UTF-8 bytes (a character cut at either end counts where its first byte is).
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+}
+
+/// 1-based line and column of a byte offset (a character boundary) from the checkpoints.
+fn position(bytes: &[u8], points: &[Checkpoint], bom: usize, offset: usize) -> LineCol {
+    let cp = points[points.partition_point(|c| c.offset <= offset).max(1) - 1];
+    let span = &bytes[cp.offset..offset];
+    let (line, column) = match memchr::memrchr(b'\n', span) {
+        None => (cp.line, cp.column + chars(span)),
+        Some(last) => (
+            cp.line + memchr::memchr_iter(b'\n', span).count(),
+            chars(&span[last + 1..]),
+        ),
+    };
+    // The byte order mark is not a column.
+    let column = if line == 0 && bom > 0 && offset >= bom {
+        column - 1
+    } else {
+        column
+    };
+    LineCol {
+        line: line + 1,
+        column: column + 1,
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
+    }
+    offset
+}
+
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
     }
     offset
 }
@@ -139,32 +381,55 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let len = self.text.len();
+        let text = self.text();
+        let len = text.len();
         let start = span.offset();
         let end = start + span.len();
         if end > len {
             return Err(MietteError::OutOfBounds);
         }
-        // Cut a window of whole lines around the span and let miette lay it out.
-        let mut window_start = self.line_start(start);
+        let start = floor_char_boundary(text, start);
+        let end = ceil_char_boundary(text, end);
+        // Cut a window of whole lines around the span (at most a few hundred bytes of a long
+        // line on either side) and let miette lay it out.
+        let bytes = text.as_bytes();
+        let mut window_start = self.line_start_near(start);
+        // Context lines are shown whole, or not at all.
         for _ in 0..context_lines_before {
-            if window_start <= self.bom {
+            if window_start <= self.bom || bytes[window_start - 1] != b'\n' {
                 break;
             }
-            window_start = self.line_start(window_start - 1);
+            let before = self.line_start_near(window_start - 1);
+            if before > self.bom && bytes[before - 1] != b'\n' {
+                break;
+            }
+            window_start = before;
         }
-        let mut window_end = self.line_end(end.saturating_sub(1).max(start));
+        let mut window_end = self.line_end_near(end.saturating_sub(1).max(start));
         for _ in 0..context_lines_after {
-            if window_end >= len {
+            if window_end >= len || bytes[window_end] != b'\n' {
                 break;
             }
-            window_end = self.line_end(window_end + 1);
+            let after = self.line_end_near(window_end + 1);
+            if after < len && bytes[after] != b'\n' {
+                break;
+            }
+            window_end = after;
         }
-        let window_end = (window_end + 1).min(len);
-        let window = &self.text.as_bytes()[window_start..window_end];
-        let local = SourceSpan::new((start - window_start).into(), span.len());
+        let window_end = if window_end < len && bytes[window_end] == b'\n' {
+            window_end + 1
+        } else {
+            window_end
+        };
+        let window = &bytes[window_start..window_end];
+        let local = SourceSpan::new((start - window_start).into(), end - start);
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
-        let first_line = self.line_index(window_start);
+        let first = self.line_col(window_start);
+        let column = if inner.line() == 0 {
+            inner.column() + first.column - 1
+        } else {
+            inner.column()
+        };
         let data: &'a [u8] = inner.data();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -173,9 +438,9 @@ impl SourceCode for SourceFile {
                 (inner.span().offset() + window_start).into(),
                 inner.span().len(),
             ),
-            inner.line() + first_line,
-            inner.column(),
-            inner.line_count() + first_line,
+            inner.line() + first.line - 1,
+            column,
+            inner.line_count() + first.line - 1,
         )))
     }
 }
@@ -190,6 +455,7 @@ mod tests {
         let one = file.text().find('1').unwrap();
         assert_eq!(file.line_col(one), LineCol { line: 2, column: 9 });
         assert_eq!(file.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(4), LineCol { line: 1, column: 2 });
     }
 
     #[test]
@@ -197,11 +463,44 @@ mod tests {
         let text = "x\n".repeat(CHECKPOINT * 3);
         let file = SourceFile::new("big.json", text);
         assert_eq!(file.line_col(CHECKPOINT + 4).line, CHECKPOINT / 2 + 3);
+        assert_eq!(
+            file.offset_of_body_line_col(CHECKPOINT / 2 + 3, 1),
+            CHECKPOINT + 4
+        );
+    }
+
+    #[test]
+    fn columns_on_a_long_line_cross_checkpoints() {
+        let text = format!("{}\"é\"", "é".repeat(CHECKPOINT * 2));
+        let file = SourceFile::new("long.json", text);
+        let at = file.text().rfind('"').unwrap();
+        assert_eq!(
+            file.line_col(at),
+            LineCol {
+                line: 1,
+                column: CHECKPOINT * 2 + 3
+            }
+        );
     }
 
     #[test]
     fn serde_json_positions_map_to_offsets() {
         assert_eq!(SourceFile::offset_of_line_col("ab\ncd", 2, 2), 4);
         assert_eq!(SourceFile::offset_of_line_col("ab", 5, 1), 2);
+        let file = SourceFile::new("a", "\u{feff}ab\ncd");
+        assert_eq!(file.offset_of_body_line_col(1, 2), 4);
+        assert_eq!(file.offset_of_body_line_col(2, 2), 7);
+        assert_eq!(file.offset_of_body_line_col(9, 1), 8);
+    }
+
+    #[test]
+    fn snippets_of_a_long_line_are_cut_around_the_span() {
+        let text = format!("{{\"a\": \"{}\", \"b\": x}}", "y".repeat(100_000));
+        let file = SourceFile::new("long.json", text);
+        let at = file.text().find('x').unwrap();
+        let span = SourceSpan::new(at.into(), 1);
+        let contents = file.read_span(&span, 1, 1).unwrap();
+        assert!(contents.data().len() < 2 * LONG_LINE + 10);
+        assert_eq!(contents.line(), 0);
     }
 }

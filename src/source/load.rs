@@ -128,30 +128,206 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-#[allow(clippy::result_large_err)] // built once per input, not on a hot path
-fn read_text(spec: &InputSpec, stdin: &mut dyn Read) -> Result<(String, Vec<u8>), InputError> {
-    let (name, result) = match spec {
-        InputSpec::Text { name, text } => (name.clone(), Ok(text.clone().into_bytes())),
-        InputSpec::Stdin => {
-            let mut bytes = Vec::new();
-            (
-                "<stdin>".to_string(),
-                stdin.read_to_end(&mut bytes).map(|_| bytes),
-            )
+/// Files at least this big are mapped instead of read; a stream this big is spooled to a
+/// temporary file and mapped.
+const MAP_THRESHOLD: u64 = 16 << 20;
+
+/// The default of [`Limits::max_input_size`]: 4 GiB.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;
+
+/// Resource limits of a load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest input accepted, in bytes; a bigger one is an input error (exit 3).
+    pub max_input_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
         }
-        InputSpec::Path(path) => (display(path), std::fs::read(path)),
-    };
-    match result {
-        Ok(bytes) => Ok((name, bytes)),
-        Err(e) => Err(InputError::Unreadable {
-            reason: if e.kind() == std::io::ErrorKind::IsADirectory {
-                "it is a directory".into()
-            } else {
-                e.to_string()
-            },
-            path: name,
-        }),
     }
+}
+
+/// Parses a size such as `4GiB`, `500MB`, `64k` or `1048576` (bytes). Units are binary
+/// (`k`/`KiB` = 1024), whether or not an `i` is written.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (examples: 4GiB, 500MiB, 1048576)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use B, KiB, MiB, GiB or TiB)"
+            ))
+        }
+    };
+    number
+        .checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// A size for messages: `4 GiB`, `1.5 MiB`, `512 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let text = format!("{value:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS[unit])
+}
+
+fn unreadable(name: &str, e: &std::io::Error) -> InputError {
+    InputError::Unreadable {
+        reason: match e.kind() {
+            std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+            std::io::ErrorKind::NotADirectory => {
+                "a part of the path is a file, not a directory".into()
+            }
+            _ => e.to_string(),
+        },
+        path: name.to_string(),
+    }
+}
+
+fn too_large(name: &str, size: Option<u64>, limits: &Limits) -> InputError {
+    InputError::TooLarge {
+        path: name.to_string(),
+        size: size.map(human_size),
+        limit: human_size(limits.max_input_size),
+    }
+}
+
+/// Opens a path for reading without blocking on a FIFO that has no writer yet (such a FIFO
+/// then reads as empty instead of hanging the run).
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::os::unix::io::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?;
+        // Reads block again from here on (a pipe with a writer waits for its data).
+        // SAFETY: plain fcntl calls on a descriptor this function owns.
+        unsafe {
+            let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    std::fs::File::open(path)
+}
+
+/// Reads one input: small files into memory, big ones mapped, streams spooled when big.
+#[allow(clippy::result_large_err)] // built once per input, not on a hot path
+fn read_input(
+    spec: &InputSpec,
+    stdin: &mut dyn Read,
+    limits: &Limits,
+) -> Result<Arc<SourceFile>, InputError> {
+    match spec {
+        InputSpec::Text { name, text } => {
+            if text.len() as u64 > limits.max_input_size {
+                return Err(too_large(name, Some(text.len() as u64), limits));
+            }
+            Ok(SourceFile::new(name.clone(), text.clone()))
+        }
+        InputSpec::Stdin => read_stream("<stdin>", stdin, limits),
+        InputSpec::Path(path) => {
+            let name = display(path);
+            let mut file = open(path).map_err(|e| unreadable(&name, &e))?;
+            let meta = file.metadata().map_err(|e| unreadable(&name, &e))?;
+            if meta.is_dir() {
+                return Err(InputError::Unreadable {
+                    path: name,
+                    reason: "it is a directory".into(),
+                });
+            }
+            if !meta.is_file() {
+                // A pipe or a device: read as a stream.
+                return read_stream(&name, &mut file, limits);
+            }
+            if meta.len() > limits.max_input_size {
+                return Err(too_large(&name, Some(meta.len()), limits));
+            }
+            if meta.len() >= MAP_THRESHOLD {
+                return map(name, &file);
+            }
+            let mut bytes = Vec::with_capacity(meta.len() as usize);
+            file.read_to_end(&mut bytes)
+                .map_err(|e| unreadable(&name, &e))?;
+            decode(name, bytes)
+        }
+    }
+}
+
+#[allow(clippy::result_large_err)] // built once per input, not on a hot path
+fn map(name: String, file: &std::fs::File) -> Result<Arc<SourceFile>, InputError> {
+    match SourceFile::map(name.clone(), file) {
+        Ok(Ok(source)) => Ok(source),
+        Ok(Err(at)) => Err(InputError::NotUtf8 {
+            path: name,
+            line: at.line,
+            column: at.column,
+        }),
+        Err(e) => Err(unreadable(&name, &e)),
+    }
+}
+
+/// Reads a stream; past [`MAP_THRESHOLD`] bytes it goes to an anonymous temporary file,
+/// which is then mapped, so that a big stdin costs no more memory than a big file.
+#[allow(clippy::result_large_err)] // built once per input, not on a hot path
+fn read_stream(
+    name: &str,
+    stream: &mut dyn Read,
+    limits: &Limits,
+) -> Result<Arc<SourceFile>, InputError> {
+    let cap = limits.max_input_size.saturating_add(1);
+    let mut bytes = Vec::new();
+    stream
+        .take(MAP_THRESHOLD.min(cap))
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(name, &e))?;
+    if (bytes.len() as u64) < MAP_THRESHOLD.min(cap) {
+        return decode(name.to_string(), bytes);
+    }
+    if bytes.len() as u64 > limits.max_input_size {
+        return Err(too_large(name, None, limits));
+    }
+    let spool = |e: std::io::Error| InputError::Unreadable {
+        path: name.to_string(),
+        reason: format!("cannot spool the input to a temporary file: {e}"),
+    };
+    let mut file = tempfile::tempfile().map_err(spool)?;
+    std::io::Write::write_all(&mut file, &bytes).map_err(spool)?;
+    drop(bytes);
+    let copied = std::io::copy(&mut stream.take(cap - MAP_THRESHOLD), &mut file)
+        .map_err(|e| unreadable(name, &e))?;
+    if MAP_THRESHOLD + copied > limits.max_input_size {
+        return Err(too_large(name, None, limits));
+    }
+    map(name.to_string(), &file)
 }
 
 #[allow(clippy::result_large_err)] // built once per input, not on a hot path
@@ -173,19 +349,32 @@ fn decode(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, InputError> {
     }
 }
 
-/// Loads every input. Any error fails the whole load: a run never checks part of its inputs.
+/// Loads every input with the default [`Limits`].
 #[allow(clippy::result_large_err)] // errors are collected, returned once per run
 pub fn load(
     specs: &[InputSpec],
     options: &LoadOptions,
     stdin: &mut dyn Read,
 ) -> Result<Dataset, Vec<InputError>> {
+    load_with_limits(specs, options, &Limits::default(), stdin)
+}
+
+/// Loads every input. Any error fails the whole load: a run never checks part of its inputs.
+#[allow(clippy::result_large_err)] // errors are collected, returned once per run
+pub fn load_with_limits(
+    specs: &[InputSpec],
+    options: &LoadOptions,
+    limits: &Limits,
+    stdin: &mut dyn Read,
+) -> Result<Dataset, Vec<InputError>> {
     let mut errors = Vec::new();
     let specs = expand(specs, &mut errors);
     let mut data = Dataset::default();
-    let mut seen: HashMap<Box<str>, usize> = HashMap::new();
+    let mut seen = SeenPlans::default();
+    // For each plan kept, the last input (plus one) that holds a copy of it.
+    let mut held_by: Vec<u32> = Vec::new();
     for spec in &specs {
-        let file = match read_text(spec, stdin).and_then(|(name, bytes)| decode(name, bytes)) {
+        let file = match read_input(spec, stdin, limits) {
             Ok(file) => file,
             Err(e) => {
                 errors.push(e);
@@ -202,20 +391,45 @@ pub fn load(
         let Some(facts) = facts else { continue };
         let mut held = 0u64;
         let mut merged = 0;
-        let mut in_file: std::collections::HashSet<Box<str>> = std::collections::HashSet::new();
-        for plan in plans {
-            if in_file.insert(plan.id.clone()) {
-                held += 1;
-            }
-            match seen.get(&plan.id) {
+        let mark = input + 1;
+        // De-duplicate in place: the plans kept move to the front of `plans`, which then
+        // becomes (or joins) the dataset's plans without a second copy of the whole list.
+        let base = data.plans.len();
+        let mut plans = plans;
+        let mut kept = 0;
+        held_by.reserve_exact(plans.len());
+        for i in 0..plans.len() {
+            let found = {
+                let id_at = |k: usize| -> &str {
+                    if k < base {
+                        &data.plans[k].id
+                    } else {
+                        &plans[k - base].id
+                    }
+                };
+                seen.find(&plans[i].id, id_at)
+            };
+            match found {
                 None => {
-                    seen.insert(plan.id.clone(), data.plans.len());
-                    data.plans.push(plan);
+                    seen.insert(&plans[i].id, base + kept);
+                    held_by.push(mark);
+                    held += 1;
+                    plans.swap(kept, i);
+                    kept += 1;
                 }
-                Some(&first) => {
-                    let first = &data.plans[first];
+                Some(first) => {
+                    if held_by[first] != mark {
+                        held_by[first] = mark;
+                        held += 1;
+                    }
+                    let plan = &plans[i];
+                    let first = if first < base {
+                        &data.plans[first]
+                    } else {
+                        &plans[first - base]
+                    };
                     let first_file = &data.files[first.origin.input as usize];
-                    if same_json(raw(first_file, first), raw(&file, &plan)) {
+                    if same_json(raw(first_file, first), raw(&file, plan)) {
                         merged += 1;
                     } else {
                         let at = At::new(&file, plan.origin.offset as usize, 1);
@@ -230,6 +444,12 @@ pub fn load(
                     }
                 }
             }
+        }
+        plans.truncate(kept);
+        if data.plans.is_empty() {
+            data.plans = plans;
+        } else {
+            data.plans.append(&mut plans);
         }
         let completeness = match facts.total_elements {
             None => Completeness::Unverified,
@@ -270,6 +490,41 @@ pub fn load(
             errors.push(InputError::More { count: more });
         }
         Err(errors)
+    }
+}
+
+/// Plan ids seen so far, by hash, each pointing at the plan kept for it: 16 bytes an entry
+/// instead of a copy of every id. Ids whose hashes collide go to a side map.
+#[derive(Default)]
+struct SeenPlans {
+    by_hash: HashMap<u64, usize>,
+    collided: HashMap<Box<str>, usize>,
+    hasher: std::hash::RandomState,
+}
+
+impl SeenPlans {
+    /// The index recorded for `id`; `id_at` gives the id at an index.
+    fn find<'a>(&self, id: &str, id_at: impl Fn(usize) -> &'a str) -> Option<usize> {
+        use std::hash::BuildHasher;
+        match self.by_hash.get(&self.hasher.hash_one(id)) {
+            Some(&i) if id_at(i) == id => Some(i),
+            Some(_) => self.collided.get(id).copied(),
+            None => None,
+        }
+    }
+
+    /// Records an id that [`SeenPlans::find`] did not find.
+    fn insert(&mut self, id: &str, index: usize) {
+        use std::collections::hash_map::Entry;
+        use std::hash::BuildHasher;
+        match self.by_hash.entry(self.hasher.hash_one(id)) {
+            Entry::Vacant(e) => {
+                e.insert(index);
+            }
+            Entry::Occupied(_) => {
+                self.collided.insert(id.into(), index);
+            }
+        }
     }
 }
 

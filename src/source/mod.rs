@@ -10,4 +10,7 @@ pub mod plan_reader;
 pub use dump::Shape;
 pub use error::InputError;
 pub use file::{LineCol, SourceFile};
-pub use load::{load, Completeness, Dataset, InputSpec, InputSummary, LoadOptions};
+pub use load::{
+    human_size, load, load_with_limits, parse_size, Completeness, Dataset, InputSpec, InputSummary,
+    Limits, LoadOptions, DEFAULT_MAX_INPUT_SIZE,
+};

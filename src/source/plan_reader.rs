@@ -109,8 +109,11 @@ fn raw_fields(text: &str) -> Result<RawFields<'_>, serde_json::Error> {
 }
 
 /// Byte offset and length of every catalogued value of the plan object at `plan`.
+///
+/// Reports ask plan by plan, front to back: a mapped file may release what lies well before.
 pub fn field_offsets(file: &SourceFile, plan: &PlanOrigin) -> Vec<(FieldId, usize, usize)> {
     let start = plan.offset as usize;
+    file.release_before(start);
     let Some(text) = file.text().get(start..start + plan.len as usize) else {
         return Vec::new();
     };
@@ -158,7 +161,12 @@ pub fn read_plan(
             .fields
             .iter()
             .find(|(f, _)| *f == well_known::BACKUP_PLAN_ID)
-            .map(|(_, raw)| raw.get().trim_matches('"').to_string())
+            .map(|(_, raw)| match raw.get().as_bytes()[0] {
+                b'"' => raw.get().trim_matches('"').to_string(),
+                b'-' | b'0'..=b'9' => raw.get().to_string(),
+                b'n' => "(no BackupPlanId)".to_string(),
+                _ => "(BackupPlanId is not text)".to_string(),
+            })
             .unwrap_or_else(|| "(no BackupPlanId)".to_string())
     };
     let before = errors.len();
@@ -172,18 +180,20 @@ pub fn read_plan(
             at,
         });
     }
-    let mut values = Vec::with_capacity(retain.len().min(fields.fields.len()) + 3);
+    let mut values = Vec::with_capacity(retain.len().min(fields.fields.len()));
     let (mut id, mut name, mut region) = (None, None, None);
     for &(field, raw) in &fields.fields {
         let def = field.def();
-        let keep = retain.contains(field)
-            || matches!(
-                field,
-                well_known::BACKUP_PLAN_ID
-                    | well_known::BACKUP_PLAN_NAME
-                    | well_known::BACKUP_PLAN_REGION
-            );
-        if !keep && def.kind == Kind::Text {
+        // Identity fields are always read (into `Plan::id`, `name`, `region`), but kept among
+        // the values only when a rule reads them: a million plans should not hold them twice.
+        let keep = retain.contains(field);
+        let identity = matches!(
+            field,
+            well_known::BACKUP_PLAN_ID
+                | well_known::BACKUP_PLAN_NAME
+                | well_known::BACKUP_PLAN_REGION
+        );
+        if !keep && !identity && def.kind == Kind::Text {
             // Any string or number is a valid text value: check the shape without copying it.
             if matches!(raw.get().as_bytes()[0], b'"' | b'-' | b'0'..=b'9' | b'n') {
                 continue;
