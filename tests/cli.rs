@@ -289,3 +289,54 @@ fn configuration_file_sets_policies_params_and_fail_on() {
         .code(0)
         .stdout(predicate::str::contains(".dbs-lint.yaml (configuration)"));
 }
+
+#[test]
+fn the_text_report_shows_a_bounded_number_of_findings_in_full() {
+    let out = dbs_lint()
+        .args(["check", "--no-config", "--max-text-findings", "2", EXAMPLE])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("help:").count(), 2, "{text}");
+    assert!(
+        text.contains("7 more finding(s) not shown in full (--max-text-findings 2)"),
+        "{text}"
+    );
+    assert!(text.contains("  plan-running (error): 2"), "{text}");
+    assert!(text.contains("9 findings"), "{text}");
+}
+
+#[test]
+fn inputs_over_the_size_limit_are_refused() {
+    dbs_lint()
+        .args(["check", "--no-config", "--max-input-size", "1KiB", EXAMPLE])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("input::too_large").and(predicate::str::contains("10.2 KiB")),
+        );
+    dbs_lint()
+        .args(["check", "--max-input-size", "lots", EXAMPLE])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_starter_configuration_from_init_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".dbs-lint.yaml");
+    dbs_lint()
+        .arg("init")
+        .arg("--output")
+        .arg(&config)
+        .assert()
+        .code(0);
+    dbs_lint()
+        .arg("validate")
+        .arg("--config")
+        .arg(&config)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("(configuration)"));
+}

@@ -55,6 +55,7 @@ fn html(input: &str, with_waivers: bool) -> String {
         color: false,
         width: 100,
         explain: false,
+        max_findings: 0,
     };
     render(&report, Format::Html, text, &mut out).unwrap();
     String::from_utf8(out).unwrap()

@@ -71,6 +71,7 @@ fn rendered(report: &Report<'_>, format: Format) -> String {
         color: false,
         width: 100,
         explain: false,
+        max_findings: 0,
     };
     render(report, format, text, &mut out).unwrap();
     String::from_utf8(out).unwrap()

@@ -25,6 +25,7 @@ fn rendered(format: Format) -> String {
             color: false,
             width: 100,
             explain: false,
+            max_findings: 0,
         },
         &mut out,
     )

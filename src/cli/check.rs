@@ -60,6 +60,13 @@ pub struct CheckArgs {
     /// With the text format, list every test that decided each finding.
     #[arg(long)]
     explain: bool,
+    /// Largest input accepted (e.g. 8GiB, 500MiB); a bigger one is an input error (exit 3).
+    #[arg(long, value_name = "SIZE", value_parser = source::parse_size, default_value = "4GiB")]
+    max_input_size: u64,
+    /// Most findings the text report shows in full; the rest are summarised by rule (machine
+    /// reports always hold every finding). 0 shows all.
+    #[arg(long, value_name = "N", default_value_t = report::DEFAULT_MAX_TEXT_FINDINGS)]
+    max_text_findings: usize,
     /// Check a dump that holds fewer plans than its TotalElements, reporting the gap,
     /// instead of refusing it (exit 3).
     #[arg(long)]
@@ -182,7 +189,10 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         allow_partial: args.allow_partial,
         retain: rules.fields(),
     };
-    let data = match source::load(&inputs, &options, &mut io::stdin().lock()) {
+    let limits = source::Limits {
+        max_input_size: args.max_input_size,
+    };
+    let data = match source::load_with_limits(&inputs, &options, &limits, &mut io::stdin().lock()) {
         Ok(data) => data,
         Err(errors) => {
             out.diagnostics(&errors);
@@ -245,7 +255,13 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         targets.push((Format::Json, Some(path.as_path())));
     }
     for (format, path) in &targets {
-        if let Err(e) = write_report(&report, *format, *path, args.explain, out) {
+        let text = TextOptions {
+            color: false,
+            width: WIDTH,
+            explain: args.explain,
+            max_findings: args.max_text_findings,
+        };
+        if let Err(e) = write_report(&report, *format, *path, text, out) {
             if e.kind() != io::ErrorKind::BrokenPipe {
                 let target = path
                     .map(|p| p.display().to_string())
@@ -361,17 +377,12 @@ fn write_report(
     report: &Report<'_>,
     format: Format,
     path: Option<&Path>,
-    explain: bool,
+    text: TextOptions,
     out: &Output,
 ) -> io::Result<()> {
     match path {
         Some(path) => {
             let mut w = BufWriter::new(File::create(path)?);
-            let text = TextOptions {
-                color: false,
-                width: WIDTH,
-                explain,
-            };
             report::render(report, format, text, &mut w)?;
             w.flush()
         }
@@ -379,11 +390,7 @@ fn write_report(
             let stdout = io::stdout();
             let color = out.color_for(stdout.is_terminal());
             let mut w = BufWriter::new(stdout.lock());
-            let text = TextOptions {
-                color,
-                width: WIDTH,
-                explain,
-            };
+            let text = TextOptions { color, ..text };
             report::render(report, format, text, &mut w)?;
             w.flush()
         }

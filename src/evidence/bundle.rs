@@ -256,6 +256,7 @@ pub fn write_bundle(dir: &Path, request: &BundleRequest<'_, '_>) -> io::Result<M
         color: false,
         width: 100,
         explain: false,
+        max_findings: 0,
     };
     let mut reports = Vec::new();
     for (format, path) in [

@@ -306,7 +306,12 @@ pub struct TextOptions {
     pub width: usize,
     /// List every test that decided each finding (`check --explain`).
     pub explain: bool,
+    /// Most findings shown in full; the rest are summarised by rule. 0 shows all.
+    pub max_findings: usize,
 }
+
+/// The default of [`TextOptions::max_findings`].
+pub const DEFAULT_MAX_TEXT_FINDINGS: usize = 200;
 
 pub fn render(
     report: &Report<'_>,

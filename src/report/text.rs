@@ -82,8 +82,16 @@ pub fn render(
         .with_width(options.width)
         .with_context_lines(1)
         .with_links(false);
-    for item in report.items() {
+    let mut hidden: std::collections::BTreeMap<(&str, &str), usize> =
+        std::collections::BTreeMap::new();
+    for (shown, item) in report.items().enumerate() {
         let (finding, location, plan, rule) = (item.finding, item.location, item.plan, item.rule);
+        if options.max_findings > 0 && shown >= options.max_findings {
+            *hidden
+                .entry((rule.id.as_str(), finding.severity.as_str()))
+                .or_default() += 1;
+            continue;
+        }
         let name = plan
             .name
             .as_deref()
@@ -113,6 +121,18 @@ pub fn render(
             for reason in &finding.reasons {
                 writeln!(out, "    - {reason}")?;
             }
+        }
+        writeln!(out)?;
+    }
+    if !hidden.is_empty() {
+        let total: usize = hidden.values().sum();
+        writeln!(
+            out,
+            "{total} more finding(s) not shown in full (--max-text-findings {}); every finding is in the machine reports (-f json, sarif, …):",
+            options.max_findings
+        )?;
+        for ((rule, severity), n) in &hidden {
+            writeln!(out, "  {rule} ({severity}): {n}")?;
         }
         writeln!(out)?;
     }
