@@ -482,3 +482,39 @@ fn catastrophic_regex_runs_in_linear_time() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `--max-input-size` through the CLI: a file and stdin over the limit exit 3 naming the input
+/// and the limit.
+#[test]
+fn cli_max_input_size_refuses_bigger_inputs() {
+    let out = Command::cargo_bin("dbs-lint")
+        .unwrap()
+        .args(["check", "--max-input-size", "1KiB", GOOD_DUMP])
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let flat: String = stderr
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect();
+    assert!(
+        flat.contains(&format!(
+            "{GOOD_DUMP}:theinputis10.2KiB,largerthanthelimitof1KiB"
+        )),
+        "{stderr}"
+    );
+
+    let text = std::fs::read_to_string(GOOD_DUMP).unwrap();
+    let out = Command::cargo_bin("dbs-lint")
+        .unwrap()
+        .args(["check", "--max-input-size", "1KiB", "-"])
+        .write_stdin(text)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("<stdin>: the input is larger than the limit of 1 KiB"));
+}

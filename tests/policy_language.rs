@@ -523,3 +523,36 @@ fn built_in_packs_load_and_strict_tightens_recommended() {
         );
     }
 }
+
+#[test]
+fn a_flood_of_policy_errors_is_capped_and_counted() {
+    let dir = Dir::new();
+    let mut text = String::from("rules:\n");
+    for i in 0..120 {
+        text.push_str(&format!(
+            "  - id: r{i}\n    assert: {{ NoSuchField{i}: 1 }}\n"
+        ));
+    }
+    let p = dir.file("many.yaml", &text);
+    let errors = load_errors(&request(&[&p]));
+    assert_eq!(errors.len(), 51);
+    assert_eq!(errors[50].message, "70 more policy errors not shown");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_that_is_not_a_regular_file_is_refused_without_blocking() {
+    let dir = Dir::new();
+    let fifo = dir.0.path().join("policy.fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let errors = load_errors(&request(&[&fifo]));
+    assert!(
+        errors[0].message.contains("not a regular file"),
+        "{}",
+        errors[0].message
+    );
+}

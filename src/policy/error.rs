@@ -459,6 +459,18 @@ impl ErrorSink<'_> {
     }
 }
 
+/// How many errors were left out of the list.
+pub fn more(count: usize) -> PolicyError {
+    PolicyError {
+        code: "policy::more",
+        message: format!("{count} more policy errors not shown"),
+        help: Some("fix the errors above and run again to see the rest".into()),
+        file: None,
+        labels: Vec::new(),
+        location: None,
+    }
+}
+
 /// A policy file that could not be read at all.
 pub fn unreadable(path: &str, reason: String) -> PolicyError {
     PolicyError {

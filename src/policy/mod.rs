@@ -31,6 +31,9 @@ use validate::{SeenIds, Validator};
 use crate::model::catalogue::suggest;
 use crate::source::SourceFile;
 
+/// Most policy errors reported for one run; the rest are counted.
+const MAX_ERRORS: usize = 50;
+
 /// The configuration file's name, looked for from the working directory upward.
 pub const CONFIG_FILE: &str = ".dbs-lint.yaml";
 
@@ -135,6 +138,10 @@ fn read_source(
         },
         PolicySpec::File(path) => {
             let shown = path.to_string_lossy().replace('\\', "/");
+            // A FIFO or device could block the run forever: policies are regular files.
+            if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                return Err("not a regular file".to_string());
+            }
             let text = match std::fs::read(path) {
                 Ok(bytes) => String::from_utf8(bytes)
                     .map_err(|_| "the file is not valid UTF-8".to_string())?,
@@ -424,6 +431,11 @@ pub fn load_with(request: &LoadRequest) -> Result<(RuleSet, ConfigSettings), Vec
         }
     }
     set.params = params;
+    if errors.len() > MAX_ERRORS {
+        let more = errors.len() - MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+        errors.push(error::more(more));
+    }
     if errors.is_empty() {
         Ok((set, settings))
     } else {
