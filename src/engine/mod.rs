@@ -140,22 +140,32 @@ pub fn check(rule: &Rule, plan: &Plan) -> (Outcome, Option<Finding>) {
                 Some(t) => t.render(plan),
                 None => reasons.join("; "),
             };
-            let first = leaves.first();
-            (
-                Outcome::Fail,
-                Some(Finding {
-                    rule: 0,
-                    plan: 0,
-                    outcome: Outcome::Fail,
-                    severity: rule.severity,
-                    message,
-                    field: first.map(|l| in_dump(l.test.field)),
-                    actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
-                    expected: first.map(|l| expectation(l)),
-                    reasons,
-                }),
-            )
+            let finding = finding(rule, plan, Outcome::Fail, message, leaves.first(), reasons);
+            (Outcome::Fail, Some(finding))
         }
+    }
+}
+
+/// A finding of `rule` on `plan`, pointing at the value of the test that decided it first.
+/// `evaluate` fills in the rule and plan indexes.
+fn finding(
+    rule: &Rule,
+    plan: &Plan,
+    outcome: Outcome,
+    message: String,
+    first: Option<&Leaf<'_>>,
+    reasons: Vec<String>,
+) -> Finding {
+    Finding {
+        rule: 0,
+        plan: 0,
+        outcome,
+        severity: rule.severity,
+        message,
+        field: first.map(|l| in_dump(l.test.field)),
+        actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
+        expected: first.map(expectation),
+        reasons,
     }
 }
 
@@ -205,19 +215,14 @@ fn missing(
     } else {
         format!("cannot verify: {}", what.join(", "))
     };
-    let first = unknown.first();
-    (
+    let reasons = unknown.iter().map(|l| l.describe()).collect();
+    let finding = finding(
+        rule,
+        plan,
         Outcome::Indeterminate,
-        Some(Finding {
-            rule: 0,
-            plan: 0,
-            outcome: Outcome::Indeterminate,
-            severity: rule.severity,
-            message,
-            field: first.map(|l| in_dump(l.test.field)),
-            actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
-            expected: first.map(|l| expectation(l)),
-            reasons: unknown.iter().map(|l| l.describe()).collect(),
-        }),
-    )
+        message,
+        unknown.first().copied(),
+        reasons,
+    );
+    (Outcome::Indeterminate, Some(finding))
 }

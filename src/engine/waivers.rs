@@ -15,7 +15,7 @@ use super::Finding;
 use crate::model::catalogue::suggest;
 use crate::model::Plan;
 use crate::policy::error::{ErrorSink, PolicyError};
-use crate::policy::node::{self, Node, NodeValue};
+use crate::policy::node::{self, entries, Node, NodeValue};
 use crate::policy::Rule;
 use crate::source::SourceFile;
 
@@ -127,13 +127,6 @@ pub fn apply(
     Applied { states, matches }
 }
 
-fn entries(node: &Node) -> Option<&[(Node, Node)]> {
-    match &node.value {
-        NodeValue::Map(e) => Some(e),
-        _ => None,
-    }
-}
-
 /// Validates the value of a `waivers:` key (a list of waivers). Problems go to `sink`; the
 /// waivers without problems are returned. A rule named exactly (not by a glob) must be one of
 /// `known_rule_ids`.
@@ -171,13 +164,7 @@ fn parse_one(node: &Node, sink: &mut ErrorSink<'_>, known: &[&str]) -> Option<Wa
             Some("reason") => reason = text(value, "reason", sink),
             Some("owner") => owner = text(value, "owner", sink),
             Some("expires") => expires = date(value, sink),
-            Some(other) => sink.unknown_key(
-                key.into(),
-                other,
-                "a waiver",
-                WAIVER_KEYS,
-                suggest(other, WAIVER_KEYS.iter().copied()),
-            ),
+            Some(other) => sink.unknown_key(key.into(), other, "a waiver", WAIVER_KEYS),
             None => sink.wrong_type(key.into(), "a key", "a string", key.kind()),
         }
     }
@@ -332,13 +319,9 @@ pub fn load_file(
                             found = true;
                             out = parse_waivers(value, &mut sink, known_rule_ids);
                         }
-                        Some(other) => sink.unknown_key(
-                            key.into(),
-                            other,
-                            "a waivers file",
-                            FILE_KEYS,
-                            suggest(other, FILE_KEYS.iter().copied()),
-                        ),
+                        Some(other) => {
+                            sink.unknown_key(key.into(), other, "a waivers file", FILE_KEYS)
+                        }
                         None => sink.wrong_type(key.into(), "a key", "a string", key.kind()),
                     }
                 }

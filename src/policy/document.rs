@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::error::{ErrorSink, Span};
-use super::node::{Node, NodeValue};
-use crate::model::catalogue::suggest;
+use super::node::{entries, Node, NodeValue};
 use crate::source::SourceFile;
 
 pub const POLICY_KEYS: &[&str] = &[
@@ -54,13 +53,6 @@ pub struct Document {
     pub max_waiver_days: Option<i64>,
 }
 
-fn entries(node: &Node) -> Option<&[(Node, Node)]> {
-    match &node.value {
-        NodeValue::Map(e) => Some(e),
-        _ => None,
-    }
-}
-
 /// Reads the top level of a policy (`config == false`) or configuration file.
 pub fn read(
     root: &Node,
@@ -103,7 +95,7 @@ pub fn read(
             continue;
         };
         if !keys.contains(&k) {
-            sink.unknown_key(key.into(), k, what, keys, suggest(k, keys.iter().copied()));
+            sink.unknown_key(key.into(), k, what, keys);
             continue;
         }
         match k {

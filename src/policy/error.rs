@@ -125,14 +125,8 @@ impl ErrorSink<'_> {
         );
     }
 
-    pub fn unknown_key(
-        &mut self,
-        span: Span,
-        key: &str,
-        within: &str,
-        allowed: &[&str],
-        suggestion: Option<&str>,
-    ) {
+    pub fn unknown_key(&mut self, span: Span, key: &str, within: &str, allowed: &[&str]) {
+        let suggestion = crate::model::catalogue::suggest(key, allowed.iter().copied());
         self.push(
             "policy::unknown-key",
             span,

@@ -519,7 +519,6 @@ fn set_param(
                         other,
                         "a parameter declaration",
                         &["type", "default", "description"],
-                        suggest(other, ["type", "default", "description"]),
                     ),
                     None => sink.wrong_type(k.into(), "a key", "a string", k.kind()),
                 }
@@ -674,13 +673,7 @@ fn read_override(
                     v.kind(),
                 ),
             },
-            Some(other) => sink.unknown_key(
-                k.into(),
-                other,
-                "an override",
-                KEYS,
-                suggest(other, KEYS.iter().copied()),
-            ),
+            Some(other) => sink.unknown_key(k.into(), other, "an override", KEYS),
             None => sink.wrong_type(k.into(), "a key", "a string", k.kind()),
         }
     }

@@ -168,6 +168,14 @@ impl Node {
     }
 }
 
+/// The entries of a mapping node; `None` for anything else.
+pub fn entries(node: &Node) -> Option<&[(Node, Node)]> {
+    match &node.value {
+        NodeValue::Map(e) => Some(e),
+        _ => None,
+    }
+}
+
 /// Parses a file's YAML (after any byte order mark), with spans into the whole file.
 pub fn parse_file(file: &crate::source::SourceFile) -> Result<Node, YamlError> {
     let (body, base) = file.body();

@@ -14,7 +14,7 @@ use super::error::{ErrorSink, Span};
 use super::model::{
     Condition, Literal, ObjectPath, OnMissing, Op, Rule, RuleOrigin, Severity, Test,
 };
-use super::node::{Node, NodeValue};
+use super::node::{entries, Node, NodeValue};
 use super::params::Params;
 use super::template::{Template, TemplateError};
 use crate::model::catalogue::{suggest, suggest_field};
@@ -88,13 +88,6 @@ pub struct Validator<'a> {
     /// Parameter values set for the rule being validated (`overrides: {id: {params: …}}`).
     overlay: HashMap<String, Node>,
     now_ms: i64,
-}
-
-fn entries(node: &Node) -> Option<&[(Node, Node)]> {
-    match &node.value {
-        NodeValue::Map(e) => Some(e),
-        _ => None,
-    }
 }
 
 impl<'a> Validator<'a> {
@@ -252,13 +245,9 @@ impl<'a> Validator<'a> {
                 },
                 "when" => when = self.condition(value, "`when`"),
                 "assert" => assert = self.condition(value, "`assert`"),
-                other => self.sink.unknown_key(
-                    key.into(),
-                    other,
-                    "a rule",
-                    RULE_KEYS,
-                    suggest(other, RULE_KEYS.iter().copied()),
-                ),
+                other => self
+                    .sink
+                    .unknown_key(key.into(), other, "a rule", RULE_KEYS),
             }
         }
         let message = message_node.and_then(|m| self.template(m));

@@ -20,10 +20,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value as Json};
 
 use crate::engine::Outcome;
-use crate::model::catalogue::{suggest, suggest_field};
+use crate::model::catalogue::suggest_field;
 use crate::model::FieldId;
 use crate::policy::error::{ErrorSink, Span};
-use crate::policy::node::{self, Node, NodeValue};
+use crate::policy::node::{self, entries, Node, NodeValue};
 use crate::policy::packs;
 use crate::policy::{PolicyError, PolicySpec};
 use crate::source::SourceFile;
@@ -82,13 +82,6 @@ fn parse_outcome(s: &str) -> Option<Outcome> {
         "fail" => Some(Outcome::Fail),
         "indeterminate" => Some(Outcome::Indeterminate),
         "not_applicable" => Some(Outcome::NotApplicable),
-        _ => None,
-    }
-}
-
-fn entries(node: &Node) -> Option<&[(Node, Node)]> {
-    match &node.value {
-        NodeValue::Map(e) => Some(e),
         _ => None,
     }
 }
@@ -193,13 +186,7 @@ pub fn parse(file: &Arc<SourceFile>, dir: &Path) -> Result<TestFile, Vec<PolicyE
                 ),
             },
             Some("cases") => cases_node = Some(value),
-            Some(other) => sink.unknown_key(
-                key.into(),
-                other,
-                "a policy test file",
-                FILE_KEYS,
-                suggest(other, FILE_KEYS.iter().copied()),
-            ),
+            Some(other) => sink.unknown_key(key.into(), other, "a policy test file", FILE_KEYS),
             None => sink.wrong_type(key.into(), "a key", "a string", key.kind()),
         }
     }
@@ -285,13 +272,7 @@ fn parse_case(sink: &mut ErrorSink<'_>, node: &Node, index: usize, dir: &Path) -
                 _ => sink.wrong_type(value.into(), "`plan_id`", "a BackupPlanId", value.kind()),
             },
             "expect" => expect = parse_expect(sink, value),
-            other => sink.unknown_key(
-                key.into(),
-                other,
-                "a test case",
-                CASE_KEYS,
-                suggest(other, CASE_KEYS.iter().copied()),
-            ),
+            other => sink.unknown_key(key.into(), other, "a test case", CASE_KEYS),
         }
     }
     let has = |k: &str| items.iter().any(|(key, _)| key.as_str() == Some(k));
