@@ -192,18 +192,6 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
     let limits = source::Limits {
         max_input_size: args.max_input_size,
     };
-    let data = match source::load_with_limits(&inputs, &options, &limits, &mut io::stdin().lock()) {
-        Ok(data) => data,
-        Err(errors) => {
-            out.diagnostics(&errors);
-            out.note(&format!(
-                "dbs-lint: {} input error(s); nothing was checked",
-                errors.len()
-            ));
-            return ExitCode::Input;
-        }
-    };
-    let eval = engine::evaluate(&rules.rules, &data.plans);
     let (default_format, mut config_reports) = match config_formats(&settings.formats) {
         Ok(f) => f,
         Err(e) => {
@@ -214,6 +202,50 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
             return ExitCode::Usage;
         }
     };
+    let format = args.format.or(default_format).unwrap_or(Format::Text);
+    let mut targets: Vec<(Format, Option<&Path>)> = vec![(format, args.output.as_deref())];
+    if args.reports.is_empty() {
+        targets.extend(
+            config_reports
+                .iter_mut()
+                .map(|(f, p)| (*f, Some(p.as_path()))),
+        );
+    }
+    targets.extend(args.reports.iter().map(|(f, p)| (*f, Some(p.as_path()))));
+    if let Some(path) = &args.write_baseline {
+        targets.push((Format::Json, Some(path.as_path())));
+    }
+    // Reports that list every plan (JUnit's test cases, the HTML grid, the evidence bundle's
+    // HTML) need every plan; the others only those with findings.
+    let keep = if args.evidence.is_some()
+        || targets
+            .iter()
+            .any(|(f, _)| matches!(f, Format::Junit | Format::Html))
+    {
+        engine::Keep::All
+    } else {
+        engine::Keep::WithFindings
+    };
+    let mut evaluator = engine::Evaluator::new(&rules.rules, keep);
+    let loaded = source::load_into(
+        &inputs,
+        &options,
+        &limits,
+        &mut io::stdin().lock(),
+        &mut evaluator,
+    );
+    let data = match loaded {
+        Ok(data) => data,
+        Err(errors) => {
+            out.diagnostics(&errors);
+            out.note(&format!(
+                "dbs-lint: {} input error(s); nothing was checked",
+                errors.len()
+            ));
+            return ExitCode::Input;
+        }
+    };
+    let eval = evaluator.finish();
     let fail_on = args
         .fail_on
         .or_else(|| {
@@ -241,19 +273,6 @@ pub fn run(args: CheckArgs, out: &Output) -> ExitCode {
         base_dir: std::env::current_dir().ok(),
     });
     let mut failed = false;
-    let format = args.format.or(default_format).unwrap_or(Format::Text);
-    let mut targets: Vec<(Format, Option<&Path>)> = vec![(format, args.output.as_deref())];
-    if args.reports.is_empty() {
-        targets.extend(
-            config_reports
-                .iter_mut()
-                .map(|(f, p)| (*f, Some(p.as_path()))),
-        );
-    }
-    targets.extend(args.reports.iter().map(|(f, p)| (*f, Some(p.as_path()))));
-    if let Some(path) = &args.write_baseline {
-        targets.push((Format::Json, Some(path.as_path())));
-    }
     for (format, path) in &targets {
         let text = TextOptions {
             color: false,

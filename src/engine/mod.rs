@@ -81,14 +81,96 @@ pub fn evaluate(rules: &[Rule], plans: &[Plan]) -> Evaluation {
     };
     for part in parts {
         out.findings.extend(part.findings);
-        for (total, s) in out.stats.iter_mut().zip(&part.stats) {
-            total.pass += s.pass;
-            total.fail += s.fail;
-            total.indeterminate += s.indeterminate;
-            total.not_applicable += s.not_applicable;
-        }
+        add_stats(&mut out.stats, &part.stats);
     }
     out
+}
+
+/// Which plans a run keeps once they are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every plan, with its values (reports that list every plan, or re-check them).
+    All,
+    /// Only plans with findings, and only their identity and origin: memory then grows with
+    /// the findings, not with the dump.
+    WithFindings,
+}
+
+/// Evaluates plans as the loader hands them over (a [`PlanSink`]), keeping what `keep` says.
+/// The result is the same as [`evaluate`] over the plans kept.
+///
+/// [`PlanSink`]: crate::source::PlanSink
+pub struct Evaluator<'r> {
+    rules: &'r [Rule],
+    keep: Keep,
+    eval: Evaluation,
+    /// Plans kept so far: the index the next kept plan gets.
+    kept: usize,
+}
+
+impl<'r> Evaluator<'r> {
+    pub fn new(rules: &'r [Rule], keep: Keep) -> Evaluator<'r> {
+        Evaluator {
+            rules,
+            keep,
+            eval: Evaluation {
+                findings: Vec::new(),
+                stats: vec![RuleStats::default(); rules.len()],
+                plans: 0,
+            },
+            kept: 0,
+        }
+    }
+
+    /// The evaluation of every plan handed over.
+    pub fn finish(self) -> Evaluation {
+        self.eval
+    }
+}
+
+impl crate::source::PlanSink for Evaluator<'_> {
+    fn plans(&mut self, plans: &mut Vec<Plan>) {
+        let mut part = evaluate(self.rules, plans);
+        add_stats(&mut self.eval.stats, &part.stats);
+        self.eval.plans += plans.len();
+        match self.keep {
+            Keep::All => {
+                for f in &mut part.findings {
+                    f.plan += self.kept;
+                }
+                self.kept += plans.len();
+            }
+            Keep::WithFindings => {
+                // Findings come in plan order: number the plans that have some, in order.
+                let mut index = vec![usize::MAX; plans.len()];
+                let mut next = self.kept;
+                for f in &mut part.findings {
+                    if index[f.plan] == usize::MAX {
+                        index[f.plan] = next;
+                        next += 1;
+                    }
+                    f.plan = index[f.plan];
+                }
+                let mut i = 0;
+                plans.retain(|_| {
+                    i += 1;
+                    index[i - 1] != usize::MAX
+                });
+                plans.iter_mut().for_each(Plan::forget_values);
+                self.kept = next;
+            }
+        }
+        self.eval.findings.append(&mut part.findings);
+    }
+}
+
+fn add_stats(total: &mut [RuleStats], part: &[RuleStats]) {
+    for (total, s) in total.iter_mut().zip(part) {
+        total.pass += s.pass;
+        total.fail += s.fail;
+        total.indeterminate += s.indeterminate;
+        total.not_applicable += s.not_applicable;
+    }
 }
 
 /// Evaluates `plans`, whose first has index `first` among all plans, one after another.

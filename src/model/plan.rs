@@ -113,6 +113,12 @@ impl Plan {
         Cow::Owned(computed)
     }
 
+    /// Drops the loaded values, keeping the plan's identity and origin (what reports print of
+    /// a plan once its findings are made).
+    pub fn forget_values(&mut self) {
+        self.values = Vec::new();
+    }
+
     /// The loaded values, in catalogue order.
     pub fn values(&self) -> &[(FieldId, Slot)] {
         &self.values

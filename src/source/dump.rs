@@ -6,10 +6,12 @@
 //!
 //! A dump is read front to back in one pass: the keys of a response are read as they come, and
 //! the plans of its `Items.BackupPlanDetail` array are cut out of the text a batch at a time and
-//! read on every core, after which the file may release that part of its text. No tree of the
-//! dump is ever built, and only plans (each with the byte range of its object) are kept.
+//! handed on ([`read_file`]'s `emit`) to be read on every core ([`read_plans`]) while the next
+//! batch is cut, after which the file may release that part of its text. No tree of the dump is
+//! ever built.
 
 use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::sync::Arc;
 
@@ -99,7 +101,7 @@ struct Items<'a> {
 const SHAPES_HELP: &str = "expected a DescribeBackupPlanList response ({\"Items\":{\"BackupPlanDetail\":[…]}, …}), an array of plans, an array of responses, JSON Lines of responses, or an SDK envelope ({\"body\":{…}})";
 
 /// Plans cut out of the text before they are read on every core (and their text released).
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// The keys of a response that matter, with `Items` possibly already read on the way.
 #[derive(Default)]
@@ -127,7 +129,6 @@ enum ItemsVal<'a> {
         /// Byte offset of the `Items` object.
         offset: usize,
         detail: DetailVal<'a>,
-        read: Collected,
     },
 }
 
@@ -135,15 +136,8 @@ enum ItemsVal<'a> {
 enum DetailVal<'a> {
     Absent,
     Raw(&'a RawValue),
-    /// Read: the plans are in the `Collected` next to it.
+    /// Read: its plans were handed on as they were cut.
     Streamed,
-}
-
-/// Plans read and the errors found reading them, in document order.
-#[derive(Default)]
-struct Collected {
-    plans: Vec<Plan>,
-    errors: Vec<InputError>,
 }
 
 impl<'a> From<Envelope<'a>> for Env<'a> {
@@ -196,46 +190,53 @@ const ENV_KEYS: [&str; 11] = [
     "headers",
 ];
 
-struct Reader<'f> {
+/// Receives the plans of a file, cut out of its text in document order, a batch at a time.
+pub type Emit<'e, 'f> = dyn FnMut(Vec<&'f RawValue>) + 'e;
+
+struct Reader<'f, 'e> {
     file: &'f Arc<SourceFile>,
-    input: u32,
-    retain: FieldSet,
-    plans: Vec<Plan>,
-    errors: Vec<InputError>,
+    emit: RefCell<&'e mut Emit<'e, 'f>>,
+    /// Batches handed on so far.
+    emitted: Cell<usize>,
+    errors: Vec<Tagged>,
     total: Option<(u64, usize, usize)>,
 }
 
-/// Reads every plan of one file. Errors are collected; plans that read cleanly are returned
-/// with them so that all problems of a file can be reported at once.
-pub fn read_file(
-    file: &Arc<SourceFile>,
-    input: u32,
-    retain: FieldSet,
-) -> (Vec<Plan>, Option<FileFacts>, Vec<InputError>) {
+/// An error of a file's structure, with the number of batches of plans handed on before it was
+/// found: the plans' own errors (found by [`read_plans`]) go between them in that order.
+pub type Tagged = (usize, InputError);
+
+/// What reading a file's structure found. Its plans went to `emit` as they were cut.
+pub struct FileRead {
+    pub facts: FileFacts,
+    pub errors: Vec<Tagged>,
+}
+
+/// Reads one file front to back, handing its plans to `emit` a batch at a time (as raw JSON
+/// objects, to be read by [`read_plans`]). An error that stops the reading (not JSON, empty) is
+/// returned alone: the plans already handed on are then not to be checked.
+#[allow(clippy::result_large_err)] // once per file
+pub fn read_file<'f>(
+    file: &'f Arc<SourceFile>,
+    emit: &mut Emit<'_, 'f>,
+) -> Result<FileRead, InputError> {
     let (body, base) = file.body();
-    let new_reader = || Reader {
-        file,
-        input,
-        retain,
-        plans: Vec::new(),
-        errors: Vec::new(),
-        total: None,
-    };
-    let mut reader = new_reader();
     let content = body.trim_start();
     if content.trim_end().is_empty() {
-        reader.errors.push(InputError::Empty {
+        return Err(InputError::Empty {
             path: file.name().to_string(),
         });
-        return (Vec::new(), None, reader.errors);
     }
     let syntax = |e: serde_json::Error| {
         let offset = file.offset_of_body_line_col(e.line(), e.column());
-        (
-            Vec::new(),
-            None,
-            vec![InputError::syntax(file, offset, e.to_string())],
-        )
+        Err(InputError::syntax(file, offset, e.to_string()))
+    };
+    let mut reader = Reader {
+        file,
+        emit: RefCell::new(emit),
+        emitted: Cell::new(0),
+        errors: Vec::new(),
+        total: None,
     };
     // One object or array (nearly every dump): read it in one pass.
     if matches!(content.as_bytes()[0], b'{' | b'[') {
@@ -256,11 +257,53 @@ pub fn read_file(
                 documents: 1,
                 total_elements: reader.total,
             };
-            return (reader.plans, Some(facts), reader.errors);
+            return Ok(FileRead {
+                facts,
+                errors: reader.errors,
+            });
         }
-        // More documents follow: JSON Lines, read below.
-        reader = new_reader();
+        // More documents follow: JSON Lines. The first was read as a response (its plans are
+        // already handed on); the others are read as responses after it.
+        let first_end = {
+            let mut docs = serde_json::Deserializer::from_str(body).into_iter::<IgnoredAny>();
+            let _ = docs.next();
+            docs.byte_offset()
+        };
+        if content.starts_with('[') {
+            reader.shape_error_at(
+                start,
+                "each line of a JSON Lines dump must be a response object, found an array".into(),
+                None,
+            );
+        }
+        let rest = &body[first_end..];
+        let mut documents = 1;
+        for doc in serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>() {
+            match doc {
+                Ok(doc) => {
+                    documents += 1;
+                    reader.response_only(doc);
+                }
+                Err(e) => {
+                    let local = SourceFile::offset_of_line_col(rest, e.line(), e.column());
+                    return Err(InputError::syntax(
+                        file,
+                        file.offset_of(rest) + local,
+                        e.to_string(),
+                    ));
+                }
+            }
+        }
+        return Ok(FileRead {
+            facts: FileFacts {
+                shape: Shape::JsonLines,
+                documents,
+                total_elements: reader.total,
+            },
+            errors: reader.errors,
+        });
     }
+    // Starts with neither an object nor an array.
     let mut documents = Vec::new();
     for doc in serde_json::Deserializer::from_str(body).into_iter::<&RawValue>() {
         match doc {
@@ -281,10 +324,47 @@ pub fn read_file(
         documents: documents.len(),
         total_elements: reader.total,
     };
-    (reader.plans, Some(facts), reader.errors)
+    Ok(FileRead {
+        facts,
+        errors: reader.errors,
+    })
 }
 
-impl<'f> Reader<'f> {
+/// Reads cut-out plans on every core, in document order, keeping the fields of `retain`, then
+/// lets the file release their text. Plans with errors are left out and their errors returned.
+pub fn read_plans(
+    file: &Arc<SourceFile>,
+    input: u32,
+    retain: FieldSet,
+    batch: &[&RawValue],
+) -> (Vec<Plan>, Vec<InputError>) {
+    let Some(last) = batch.last() else {
+        return (Vec::new(), Vec::new());
+    };
+    let read: Vec<(Option<Plan>, Vec<InputError>)> = batch
+        .par_iter()
+        .with_min_len(256)
+        .map(|raw| {
+            let mut errors = Vec::new();
+            let plan = read_plan(file, input, raw, retain, &mut errors);
+            (plan, errors)
+        })
+        .collect();
+    let mut plans = Vec::with_capacity(read.len());
+    let mut errors = Vec::new();
+    for (plan, errs) in read {
+        plans.extend(plan);
+        errors.extend(errs);
+    }
+    file.release_before(file.offset_of(last.get()));
+    (plans, errors)
+}
+
+impl<'f> Reader<'f, '_> {
+    fn error(&mut self, e: InputError) {
+        self.errors.push((self.emitted.get(), e));
+    }
+
     fn at(&self, raw: &RawValue) -> (usize, usize) {
         (self.file.offset_of(raw.get()), raw.get().len().min(80))
     }
@@ -301,14 +381,12 @@ impl<'f> Reader<'f> {
 
     fn shape_error(&mut self, raw: &RawValue, message: String, help: Option<String>) {
         let (offset, len) = self.at(raw);
-        self.errors
-            .push(InputError::shape(self.file, offset, len, message, help));
+        self.error(InputError::shape(self.file, offset, len, message, help));
     }
 
     fn shape_error_at(&mut self, offset: usize, message: String, help: Option<String>) {
         let len = self.span_len_at(offset);
-        self.errors
-            .push(InputError::shape(self.file, offset, len, message, help));
+        self.error(InputError::shape(self.file, offset, len, message, help));
     }
 
     fn parse<'a, T: Deserialize<'a>>(&mut self, raw: &'a RawValue) -> Option<T> {
@@ -317,8 +395,7 @@ impl<'f> Reader<'f> {
             Err(e) => {
                 let local = SourceFile::offset_of_line_col(raw.get(), e.line(), e.column());
                 let offset = self.file.offset_of(raw.get()) + local;
-                self.errors
-                    .push(InputError::syntax(self.file, offset, e.to_string()));
+                self.error(InputError::syntax(self.file, offset, e.to_string()));
                 None
             }
         }
@@ -364,6 +441,14 @@ impl<'f> Reader<'f> {
     /// A response whose object starts at `offset`.
     fn response(&mut self, offset: usize, env: Env<'f>, must_be_response: bool) -> Shape {
         if env.is_sdk_envelope() {
+            if matches!(env.items, ItemsVal::Streamed { .. }) {
+                self.shape_error_at(
+                    offset,
+                    "this object is both a response (it has Items) and an SDK envelope (body with statusCode or headers): which plans to check is ambiguous".into(),
+                    Some(SHAPES_HELP.into()),
+                );
+                return Shape::SdkEnvelope;
+            }
             let body = env.body.expect("checked");
             if body.get().starts_with('{') {
                 self.object(body, true);
@@ -424,16 +509,12 @@ impl<'f> Reader<'f> {
                 return Shape::Response;
             }
             ItemsVal::Raw(items) => self.items(items),
-            ItemsVal::Streamed {
-                offset,
-                detail,
-                read,
-            } => match detail {
+            ItemsVal::Streamed { offset, detail } => match detail {
                 DetailVal::Absent => {
                     self.shape_error_at(offset, "Items has no BackupPlanDetail".into(), None)
                 }
                 DetailVal::Raw(detail) => self.detail(detail),
-                DetailVal::Streamed => self.absorb(read),
+                DetailVal::Streamed => {}
             },
         }
         shape
@@ -466,7 +547,7 @@ impl<'f> Reader<'f> {
             let message =
                 text(env.message.or(env.err_message)).unwrap_or_else(|| "(no message)".into());
             let at = At::new(self.file, offset, 1);
-            self.errors.push(InputError::ApiFailure {
+            self.error(InputError::ApiFailure {
                 code,
                 message,
                 request_id,
@@ -515,42 +596,18 @@ impl<'f> Reader<'f> {
             return;
         }
         if let Some(plans) = self.parse::<Vec<&'f RawValue>>(detail) {
-            let mut read = Collected::default();
-            self.read_batch(&plans, &mut read);
-            self.absorb(read);
+            for chunk in plans.chunks(BATCH) {
+                self.hand_on(chunk.to_vec());
+            }
         }
     }
 
-    /// Takes plans and errors read apart (moving, not copying, the first batch of plans).
-    fn absorb(&mut self, read: Collected) {
-        if self.plans.is_empty() {
-            self.plans = read.plans;
-        } else {
-            self.plans.extend(read.plans);
+    /// Hands a batch of cut-out plans on.
+    fn hand_on(&self, batch: Vec<&'f RawValue>) {
+        if !batch.is_empty() {
+            (self.emit.borrow_mut())(batch);
+            self.emitted.set(self.emitted.get() + 1);
         }
-        self.errors.extend(read.errors);
-    }
-
-    /// Reads plans on every core, keeping document order, then lets the file release their
-    /// text.
-    fn read_batch(&self, batch: &[&RawValue], out: &mut Collected) {
-        let Some(last) = batch.last() else { return };
-        let (file, input, retain) = (self.file, self.input, self.retain);
-        let read: Vec<(Option<Plan>, Vec<InputError>)> = batch
-            .par_iter()
-            .with_min_len(256)
-            .map(|raw| {
-                let mut errors = Vec::new();
-                let plan = read_plan(file, input, raw, retain, &mut errors);
-                (plan, errors)
-            })
-            .collect();
-        out.plans.reserve(read.len());
-        for (plan, errors) in read {
-            out.plans.extend(plan);
-            out.errors.extend(errors);
-        }
-        file.release_before(file.offset_of(last.get()));
     }
 
     /// Elements of a top-level array: plans, or page responses (not both).
@@ -601,12 +658,9 @@ impl<'f> Reader<'f> {
         self.flush(&mut run);
     }
 
-    /// Reads the plans of `run` into the file's plans.
+    /// Hands the plans of `run` on.
     fn flush(&mut self, run: &mut Vec<&'f RawValue>) {
-        let mut read = Collected::default();
-        self.read_batch(run, &mut read);
-        run.clear();
-        self.absorb(read);
+        self.hand_on(std::mem::take(run));
     }
 
     /// Offset of the value after the key that ends at `key_end` (past its closing quote).
@@ -675,20 +729,20 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 }
 
 /// The top-level object or array of a one-document dump.
-struct TopSeed<'r, 'f> {
-    reader: &'r mut Reader<'f>,
+struct TopSeed<'r, 'f, 'e> {
+    reader: &'r mut Reader<'f, 'e>,
     /// Offset of the document.
     start: usize,
 }
 
-impl<'f> DeserializeSeed<'f> for TopSeed<'_, 'f> {
+impl<'f> DeserializeSeed<'f> for TopSeed<'_, 'f, '_> {
     type Value = Shape;
     fn deserialize<D: Deserializer<'f>>(self, d: D) -> Result<Shape, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'f> Visitor<'f> for TopSeed<'_, 'f> {
+impl<'f> Visitor<'f> for TopSeed<'_, 'f, '_> {
     type Value = Shape;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object or array")
@@ -710,12 +764,8 @@ impl<'f> Visitor<'f> for TopSeed<'_, 'f> {
             if slot == 0 {
                 env.items = match reader.value_starts_with(&key, b'{') {
                     Some(offset) => {
-                        let (detail, read) = map.next_value_seed(ItemsSeed { reader: &*reader })?;
-                        ItemsVal::Streamed {
-                            offset,
-                            detail,
-                            read,
-                        }
+                        let detail = map.next_value_seed(ItemsSeed { reader: &*reader })?;
+                        ItemsVal::Streamed { offset, detail }
                     }
                     None => match map.next_value::<&'f RawValue>()? {
                         raw if raw.get() == "null" => ItemsVal::Absent,
@@ -759,19 +809,19 @@ impl<'f> Visitor<'f> for TopSeed<'_, 'f> {
 }
 
 /// A response's `Items` object, read as it comes.
-struct ItemsSeed<'r, 'f> {
-    reader: &'r Reader<'f>,
+struct ItemsSeed<'r, 'f, 'e> {
+    reader: &'r Reader<'f, 'e>,
 }
 
-impl<'f> DeserializeSeed<'f> for ItemsSeed<'_, 'f> {
-    type Value = (DetailVal<'f>, Collected);
+impl<'f> DeserializeSeed<'f> for ItemsSeed<'_, 'f, '_> {
+    type Value = DetailVal<'f>;
     fn deserialize<D: Deserializer<'f>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'f> Visitor<'f> for ItemsSeed<'_, 'f> {
-    type Value = (DetailVal<'f>, Collected);
+impl<'f> Visitor<'f> for ItemsSeed<'_, 'f, '_> {
+    type Value = DetailVal<'f>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object holding BackupPlanDetail")
     }
@@ -779,7 +829,6 @@ impl<'f> Visitor<'f> for ItemsSeed<'_, 'f> {
         let reader = self.reader;
         let mut detail = DetailVal::Absent;
         let mut seen = false;
-        let mut read = Collected::default();
         while let Some(key) = map.next_key_seed(KeySeed { file: reader.file })? {
             if key.name != "BackupPlanDetail" {
                 map.next_value::<IgnoredAny>()?;
@@ -790,10 +839,7 @@ impl<'f> Visitor<'f> for ItemsSeed<'_, 'f> {
             }
             seen = true;
             detail = if reader.value_starts_with(&key, b'[').is_some() {
-                map.next_value_seed(DetailSeed {
-                    reader,
-                    out: &mut read,
-                })?;
+                map.next_value_seed(DetailSeed { reader })?;
                 DetailVal::Streamed
             } else {
                 match map.next_value::<&'f RawValue>()? {
@@ -802,24 +848,23 @@ impl<'f> Visitor<'f> for ItemsSeed<'_, 'f> {
                 }
             };
         }
-        Ok((detail, read))
+        Ok(detail)
     }
 }
 
-/// `Items.BackupPlanDetail`: plans cut out a batch at a time and read on every core.
-struct DetailSeed<'r, 'f> {
-    reader: &'r Reader<'f>,
-    out: &'r mut Collected,
+/// `Items.BackupPlanDetail`: plans cut out and handed on a batch at a time.
+struct DetailSeed<'r, 'f, 'e> {
+    reader: &'r Reader<'f, 'e>,
 }
 
-impl<'f> DeserializeSeed<'f> for DetailSeed<'_, 'f> {
+impl<'f> DeserializeSeed<'f> for DetailSeed<'_, 'f, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'f>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'f> Visitor<'f> for DetailSeed<'_, 'f> {
+impl<'f> Visitor<'f> for DetailSeed<'_, 'f, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of plans")
@@ -829,11 +874,11 @@ impl<'f> Visitor<'f> for DetailSeed<'_, 'f> {
         while let Some(raw) = seq.next_element::<&'f RawValue>()? {
             batch.push(raw);
             if batch.len() == BATCH {
-                self.reader.read_batch(&batch, self.out);
-                batch.clear();
+                self.reader
+                    .hand_on(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
         }
-        self.reader.read_batch(&batch, self.out);
+        self.reader.hand_on(batch);
         Ok(())
     }
 }

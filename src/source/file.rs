@@ -16,9 +16,9 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 /// Bytes between two position-index checkpoints.
 const CHECKPOINT: usize = 1 << 13;
 /// Bytes a mapped file is validated and indexed in before its pages are released.
-const CHUNK: usize = 1 << 24;
+const CHUNK: usize = 1 << 22;
 /// How far a front-to-back reader gets past the released part before more is released.
-const RELEASE_STEP: usize = 1 << 25;
+const RELEASE_STEP: usize = 1 << 22;
 /// Bytes of a long line shown on either side of a snippet's span.
 const LONG_LINE: usize = 1024;
 
@@ -127,11 +127,7 @@ impl SourceFile {
                     }));
                 }
             }
-            release(
-                &map,
-                at.saturating_sub(CHECKPOINT),
-                end.saturating_sub(CHECKPOINT),
-            );
+            release(&map, 0, end.saturating_sub(CHECKPOINT));
             at = end;
         }
         let bom = bom_len(bytes);
@@ -189,8 +185,11 @@ impl SourceFile {
             // A new pass from the front (positions for a report, after the load's pass).
             self.released.store(offset, Ordering::Relaxed);
         } else if offset > done + RELEASE_STEP {
-            release(map, done, offset);
-            self.released.store(offset, Ordering::Relaxed);
+            // From the start again: pages before `done` can be mapped again behind the
+            // reader (the kernel maps large page-cache folios whole), and a range already
+            // released costs the kernel little to walk.
+            let released = release(map, 0, offset);
+            self.released.store(released, Ordering::Relaxed);
         }
     }
 
@@ -276,23 +275,25 @@ impl SourceFile {
 
 /// Hands the pages of `from..to` back to the kernel. Only whole pages inside the range are
 /// released; the text stays readable (a later read faults the pages in again from the file).
-fn release(map: &Mmap, from: usize, to: usize) {
+/// Returns where the released part ends: the next release should start there, so that no page
+/// on a boundary is left behind.
+fn release(map: &Mmap, from: usize, to: usize) -> usize {
+    const ALIGN: usize = 1 << 16; // a multiple of every page size in use
+    let start = from / ALIGN * ALIGN;
+    let end = to.min(map.len()) / ALIGN * ALIGN;
+    if end <= start {
+        return from;
+    }
     #[cfg(unix)]
     {
-        const ALIGN: usize = 1 << 16; // a multiple of every page size in use
-        let start = from.div_ceil(ALIGN) * ALIGN;
-        let end = to.min(map.len()) / ALIGN * ALIGN;
-        if end > start {
-            // SAFETY: the mapping is a read-only private file mapping that is never written,
-            // so dropping its pages loses nothing: they are read back from the file on the
-            // next access, with the same content.
-            let _ = unsafe {
-                map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
-            };
-        }
+        // SAFETY: the mapping is a read-only private file mapping that is never written,
+        // so dropping its pages loses nothing: they are read back from the file on the
+        // next access, with the same content.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+        };
     }
-    #[cfg(not(unix))]
-    let _ = (map, from, to);
+    end
 }
 
 /// Builds checkpoints over bytes fed in order.

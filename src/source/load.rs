@@ -2,16 +2,20 @@
 //! and the completeness verdict.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::dump::{read_file, Shape};
+use serde_json::value::RawValue;
+
+use super::dump::{read_file, read_plans, Shape};
 use super::error::{At, InputError};
 use super::file::SourceFile;
-use crate::model::{FieldSet, Plan};
+use super::plan_reader::read_plan;
+use crate::model::{FieldSet, Plan, PlanOrigin};
 
 /// Most input errors reported for one run; the rest are counted.
 const MAX_ERRORS: usize = 50;
@@ -349,7 +353,21 @@ fn decode(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, InputError> {
     }
 }
 
-/// Loads every input with the default [`Limits`].
+/// Takes the plans of a run as they are read, de-duplicated and in order, a batch at a time:
+/// the engine evaluates them while the next batch is read. What it leaves in the batch is kept
+/// in [`Dataset::plans`].
+pub trait PlanSink {
+    fn plans(&mut self, plans: &mut Vec<Plan>);
+}
+
+/// Keeps every plan.
+pub struct KeepAll;
+
+impl PlanSink for KeepAll {
+    fn plans(&mut self, _: &mut Vec<Plan>) {}
+}
+
+/// Loads every input with the default [`Limits`], keeping every plan.
 #[allow(clippy::result_large_err)] // errors are collected, returned once per run
 pub fn load(
     specs: &[InputSpec],
@@ -359,7 +377,7 @@ pub fn load(
     load_with_limits(specs, options, &Limits::default(), stdin)
 }
 
-/// Loads every input. Any error fails the whole load: a run never checks part of its inputs.
+/// Loads every input, keeping every plan.
 #[allow(clippy::result_large_err)] // errors are collected, returned once per run
 pub fn load_with_limits(
     specs: &[InputSpec],
@@ -367,12 +385,27 @@ pub fn load_with_limits(
     limits: &Limits,
     stdin: &mut dyn Read,
 ) -> Result<Dataset, Vec<InputError>> {
+    load_into(specs, options, limits, stdin, &mut KeepAll)
+}
+
+/// Batches of cut-out plans waiting to be read while the next is cut: bounds the memory the
+/// cutting may run ahead by.
+const AHEAD: usize = 2;
+
+/// Loads every input, handing plans to `sink` as they are read. Any error fails the whole load
+/// (whatever `sink` was given is then to be discarded): a run never checks part of its inputs.
+#[allow(clippy::result_large_err)] // errors are collected, returned once per run
+pub fn load_into(
+    specs: &[InputSpec],
+    options: &LoadOptions,
+    limits: &Limits,
+    stdin: &mut dyn Read,
+    sink: &mut dyn PlanSink,
+) -> Result<Dataset, Vec<InputError>> {
     let mut errors = Vec::new();
     let specs = expand(specs, &mut errors);
     let mut data = Dataset::default();
-    let mut seen = SeenPlans::default();
-    // For each plan kept, the last input (plus one) that holds a copy of it.
-    let mut held_by: Vec<u32> = Vec::new();
+    let mut registry = Registry::default();
     for spec in &specs {
         let file = match read_input(spec, stdin, limits) {
             Ok(file) => file,
@@ -382,75 +415,63 @@ pub fn load_with_limits(
             }
         };
         let input = data.files.len() as u32;
-        let (plans, facts, file_errors) = read_file(&file, input, options.retain);
+        data.files.push(Arc::clone(&file));
+        let mark = input + 1;
+        let mut held = 0u64;
+        let mut merged = 0;
+        // Errors of plans, tagged with their batch; copies that differ, found de-duplicating.
+        let mut plan_errors: Vec<(usize, InputError)> = Vec::new();
+        let mut conflicts = Vec::new();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<&RawValue>>(AHEAD);
+        let read = std::thread::scope(|scope| {
+            // The text is cut into plans on one thread while they are read (on every core),
+            // de-duplicated and handed to the sink here.
+            let cutter = scope.spawn(|| {
+                let tx = tx;
+                read_file(&file, &mut |batch| {
+                    // The receiver lives until every batch is taken.
+                    let _ = tx.send(batch);
+                })
+            });
+            for (seq, batch) in rx.iter().enumerate() {
+                let (mut plans, errs) = read_plans(&file, input, options.retain, &batch);
+                drop(batch);
+                plan_errors.extend(errs.into_iter().map(|e| (seq, e)));
+                let dup = registry.add(&mut plans, mark, &data.files);
+                held += dup.held;
+                merged += dup.merged;
+                conflicts.extend(dup.conflicts);
+                if !plans.is_empty() {
+                    sink.plans(&mut plans);
+                    data.plans.append(&mut plans);
+                }
+            }
+            cutter
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let read = match read {
+            Ok(read) => read,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        // Document order: a structural error found after n batches were handed on comes after
+        // the errors of the plans of those batches.
+        let mut file_errors: Vec<(usize, u8, InputError)> = read
+            .errors
+            .into_iter()
+            .map(|(n, e)| (n, 0, e))
+            .chain(plan_errors.into_iter().map(|(n, e)| (n, 1, e)))
+            .collect();
+        file_errors.sort_by_key(|(n, kind, _)| (*n, *kind));
         // Plans refused for their own errors are still in the file: judge completeness only
         // when every plan was read.
         let judge_completeness = file_errors.is_empty();
-        errors.extend(file_errors);
-        data.files.push(Arc::clone(&file));
-        let Some(facts) = facts else { continue };
-        let mut held = 0u64;
-        let mut merged = 0;
-        let mark = input + 1;
-        // De-duplicate in place: the plans kept move to the front of `plans`, which then
-        // becomes (or joins) the dataset's plans without a second copy of the whole list.
-        let base = data.plans.len();
-        let mut plans = plans;
-        let mut kept = 0;
-        held_by.reserve_exact(plans.len());
-        for i in 0..plans.len() {
-            let found = {
-                let id_at = |k: usize| -> &str {
-                    if k < base {
-                        &data.plans[k].id
-                    } else {
-                        &plans[k - base].id
-                    }
-                };
-                seen.find(&plans[i].id, id_at)
-            };
-            match found {
-                None => {
-                    seen.insert(&plans[i].id, base + kept);
-                    held_by.push(mark);
-                    held += 1;
-                    plans.swap(kept, i);
-                    kept += 1;
-                }
-                Some(first) => {
-                    if held_by[first] != mark {
-                        held_by[first] = mark;
-                        held += 1;
-                    }
-                    let plan = &plans[i];
-                    let first = if first < base {
-                        &data.plans[first]
-                    } else {
-                        &plans[first - base]
-                    };
-                    let first_file = &data.files[first.origin.input as usize];
-                    if same_json(raw(first_file, first), raw(&file, plan)) {
-                        merged += 1;
-                    } else {
-                        let at = At::new(&file, plan.origin.offset as usize, 1);
-                        let first_at = At::new(first_file, first.origin.offset as usize, 1);
-                        errors.push(InputError::ConflictingCopies {
-                            plan: plan.id.to_string(),
-                            first: first_at.to_string(),
-                            file: Arc::clone(&file),
-                            span: at.span,
-                            at,
-                        });
-                    }
-                }
-            }
-        }
-        plans.truncate(kept);
-        if data.plans.is_empty() {
-            data.plans = plans;
-        } else {
-            data.plans.append(&mut plans);
-        }
+        errors.extend(file_errors.into_iter().map(|(_, _, e)| e));
+        errors.extend(conflicts);
+        let facts = read.facts;
         let completeness = match facts.total_elements {
             None => Completeness::Unverified,
             Some((total, offset, len)) => {
@@ -493,44 +514,168 @@ pub fn load_with_limits(
     }
 }
 
-/// Plan ids seen so far, by hash, each pointing at the plan kept for it: 16 bytes an entry
-/// instead of a copy of every id. Ids whose hashes collide go to a side map.
+/// Every distinct plan of the run so far, whether or not the dataset keeps it: where it is and
+/// which input last held it. About 30 bytes a plan.
+#[derive(Default)]
+struct Registry {
+    seen: SeenPlans,
+    origins: Vec<PlanOrigin>,
+    /// For each plan, the last input (plus one) that holds a copy of it.
+    held_by: Vec<u32>,
+}
+
+/// What de-duplicating one batch found.
+struct Dedup {
+    /// Plans of the batch held by this input (new ones, and first copies of earlier ones).
+    held: u64,
+    /// Identical copies merged.
+    merged: usize,
+    conflicts: Vec<InputError>,
+}
+
+impl Registry {
+    /// Removes from `plans` (in place, keeping their order) the copies of plans already seen,
+    /// and records the others.
+    fn add(&mut self, plans: &mut Vec<Plan>, mark: u32, files: &[Arc<SourceFile>]) -> Dedup {
+        let mut out = Dedup {
+            held: 0,
+            merged: 0,
+            conflicts: Vec::new(),
+        };
+        let base = self.origins.len();
+        let mut kept = 0;
+        for i in 0..plans.len() {
+            let found = {
+                let origins = &self.origins;
+                let id_is = |k: usize, id: &str| -> bool {
+                    if k < base {
+                        id_of(files, &origins[k]).as_deref() == Some(id)
+                    } else {
+                        &*plans[k - base].id == id
+                    }
+                };
+                self.seen.find(&plans[i].id, id_is)
+            };
+            match found {
+                None => {
+                    self.seen.insert(&plans[i].id, base + kept);
+                    self.held_by.push(mark);
+                    out.held += 1;
+                    plans.swap(kept, i);
+                    kept += 1;
+                }
+                Some(first) => {
+                    if self.held_by[first] != mark {
+                        self.held_by[first] = mark;
+                        out.held += 1;
+                    }
+                    let plan = &plans[i];
+                    let first = if first < base {
+                        self.origins[first]
+                    } else {
+                        plans[first - base].origin
+                    };
+                    let first_file = &files[first.input as usize];
+                    let file = &files[plan.origin.input as usize];
+                    if same_json(raw(first_file, &first), raw(file, &plan.origin)) {
+                        out.merged += 1;
+                    } else {
+                        let at = At::new(file, plan.origin.offset as usize, 1);
+                        let first_at = At::new(first_file, first.offset as usize, 1);
+                        out.conflicts.push(InputError::ConflictingCopies {
+                            plan: plan.id.to_string(),
+                            first: first_at.to_string(),
+                            file: Arc::clone(file),
+                            span: at.span,
+                            at,
+                        });
+                    }
+                }
+            }
+        }
+        plans.truncate(kept);
+        self.origins.extend(plans.iter().map(|p| p.origin));
+        out
+    }
+}
+
+/// The id of the plan at `origin`, read again from its file.
+fn id_of(files: &[Arc<SourceFile>], origin: &PlanOrigin) -> Option<Box<str>> {
+    let file = &files[origin.input as usize];
+    let raw: &RawValue = serde_json::from_str(raw(file, origin)).ok()?;
+    read_plan(
+        file,
+        origin.input,
+        raw,
+        FieldSet::default(),
+        &mut Vec::new(),
+    )
+    .map(|p| p.id)
+}
+
+/// Plan ids seen so far, by a 32-bit hash, each pointing at the plan kept for it: 8 bytes an
+/// entry instead of a copy of every id. Ids whose hashes collide (and indexes beyond 32 bits)
+/// go to a side map.
 #[derive(Default)]
 struct SeenPlans {
-    by_hash: HashMap<u64, usize>,
+    by_hash: HashMap<u32, u32, BuildHasherDefault<Spread>>,
     collided: HashMap<Box<str>, usize>,
     hasher: std::hash::RandomState,
 }
 
 impl SeenPlans {
-    /// The index recorded for `id`; `id_at` gives the id at an index.
-    fn find<'a>(&self, id: &str, id_at: impl Fn(usize) -> &'a str) -> Option<usize> {
+    fn hash(&self, id: &str) -> u32 {
         use std::hash::BuildHasher;
-        match self.by_hash.get(&self.hasher.hash_one(id)) {
-            Some(&i) if id_at(i) == id => Some(i),
+        self.hasher.hash_one(id) as u32
+    }
+
+    /// The index recorded for `id`; `id_is(index, id)` tells whether the plan at an index has
+    /// that id.
+    fn find(&self, id: &str, id_is: impl Fn(usize, &str) -> bool) -> Option<usize> {
+        match self.by_hash.get(&self.hash(id)) {
+            Some(&i) if id_is(i as usize, id) => Some(i as usize),
             Some(_) => self.collided.get(id).copied(),
-            None => None,
+            None if self.collided.is_empty() => None,
+            None => self.collided.get(id).copied(),
         }
     }
 
     /// Records an id that [`SeenPlans::find`] did not find.
     fn insert(&mut self, id: &str, index: usize) {
         use std::collections::hash_map::Entry;
-        use std::hash::BuildHasher;
-        match self.by_hash.entry(self.hasher.hash_one(id)) {
-            Entry::Vacant(e) => {
+        let hash = self.hash(id);
+        match (self.by_hash.entry(hash), u32::try_from(index)) {
+            (Entry::Vacant(e), Ok(index)) => {
                 e.insert(index);
             }
-            Entry::Occupied(_) => {
+            _ => {
                 self.collided.insert(id.into(), index);
             }
         }
     }
 }
 
-fn raw<'a>(file: &'a SourceFile, plan: &Plan) -> &'a str {
-    let start = plan.origin.offset as usize;
-    &file.text()[start..start + plan.origin.len as usize]
+/// Hashes the keys of [`SeenPlans`], which are already hashes, by spreading their bits over 64.
+#[derive(Default)]
+struct Spread(u64);
+
+impl std::hash::Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+fn raw<'a>(file: &'a SourceFile, origin: &PlanOrigin) -> &'a str {
+    let start = origin.offset as usize;
+    &file.text()[start..start + origin.len as usize]
 }
 
 /// Whether two plan objects hold the same JSON, whatever their layout.

@@ -11,6 +11,6 @@ pub use dump::Shape;
 pub use error::InputError;
 pub use file::{LineCol, SourceFile};
 pub use load::{
-    human_size, load, load_with_limits, parse_size, Completeness, Dataset, InputSpec, InputSummary,
-    Limits, LoadOptions, DEFAULT_MAX_INPUT_SIZE,
+    human_size, load, load_into, load_with_limits, parse_size, Completeness, Dataset, InputSpec,
+    InputSummary, KeepAll, Limits, LoadOptions, PlanSink, DEFAULT_MAX_INPUT_SIZE,
 };
