@@ -193,25 +193,33 @@ pub fn read_plan(
                 | well_known::BACKUP_PLAN_NAME
                 | well_known::BACKUP_PLAN_REGION
         );
-        if !keep && !identity && def.kind == Kind::Text {
-            // Any string or number is a valid text value: check the shape without copying it.
-            if matches!(raw.get().as_bytes()[0], b'"' | b'-' | b'0'..=b'9' | b'n') {
-                continue;
-            }
+        if !keep && !identity && valid_unread(def.kind, raw.get().as_bytes()[0]) {
+            continue;
         }
         match value::read(def, raw.get()) {
             Ok(slot) => {
-                match (field, &slot) {
-                    (well_known::BACKUP_PLAN_ID, Slot::Present(Value::Text(t))) => {
-                        id = Some(t.clone())
+                if identity {
+                    // The plan's own copy; moved out when no rule reads the field.
+                    let read = match (keep, slot) {
+                        (true, slot) => {
+                            let copy = match &slot {
+                                Slot::Present(Value::Text(t)) => Some(t.clone()),
+                                _ => None,
+                            };
+                            values.push((field, slot));
+                            copy
+                        }
+                        (false, Slot::Present(Value::Text(t))) => Some(t),
+                        (false, _) => None,
+                    };
+                    if let Some(t) = read {
+                        match field {
+                            well_known::BACKUP_PLAN_ID => id = Some(t),
+                            well_known::BACKUP_PLAN_NAME => name = Some(t),
+                            _ => region = Some(t),
+                        }
                     }
-                    (well_known::BACKUP_PLAN_NAME, Slot::Present(Value::Text(t))) => {
-                        name = Some(t.clone())
-                    }
-                    (well_known::BACKUP_PLAN_REGION, Slot::Present(Value::Text(t))) => {
-                        region = Some(t.clone())
-                    }
-                    _ => {}
+                    continue;
                 }
                 if keep {
                     values.push((field, slot));
@@ -264,6 +272,19 @@ pub fn read_plan(
     ))
 }
 
+/// Whether a value of a field no rule reads is valid judging by its first byte alone, so that
+/// it need not be read: any JSON string (or number) is a valid text, any string a valid enum
+/// value (unknown values are the rules' business), and `BackupObjects` that cannot be parsed
+/// are indeterminate, never an error.
+fn valid_unread(kind: Kind, first: u8) -> bool {
+    match kind {
+        Kind::Text => matches!(first, b'"' | b'-' | b'0'..=b'9' | b'n'),
+        Kind::Enum(_) => matches!(first, b'"' | b'n'),
+        Kind::BackupObjects => matches!(first, b'"' | b'[' | b'n'),
+        _ => false,
+    }
+}
+
 fn describe_kind(kind: Kind) -> String {
     match kind {
         Kind::Enum(values) => format!(
@@ -294,5 +315,52 @@ pub fn json_kind(raw: &str) -> &'static str {
         Some(b'n') => "null",
         Some(_) => "a number",
         None => "nothing",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Skipping the fields no rule reads never changes which values are errors.
+    #[test]
+    fn unread_fields_are_checked_like_read_ones() {
+        let values = [
+            "\"text\"",
+            "\"a\\\"b\"",
+            "\"\"",
+            "12",
+            "-3",
+            "1.5",
+            "true",
+            "null",
+            "[]",
+            "[{\"DBName\":\"x\"}]",
+            "{}",
+            "\"[{oops\"",
+            "\"Monday\"",
+            "\"01:30\"",
+        ];
+        for field in FieldId::all().filter(|f| f.derived().is_none()) {
+            if field == well_known::BACKUP_PLAN_ID {
+                continue;
+            }
+            for value in values {
+                let text = format!(r#"{{"BackupPlanId":"p1","{}":{value}}}"#, field.name());
+                let file = SourceFile::new("t.json", text);
+                let raw: &RawValue = serde_json::from_str(file.text()).unwrap();
+                let outcome = |retain: FieldSet| {
+                    let mut errors = Vec::new();
+                    let plan = read_plan(&file, 0, raw, retain, &mut errors);
+                    (plan.is_some(), errors.len())
+                };
+                assert_eq!(
+                    outcome(FieldSet::default()),
+                    outcome(FieldSet::all()),
+                    "{} = {value}",
+                    field.name()
+                );
+            }
+        }
     }
 }
