@@ -35,6 +35,9 @@ pub struct Finding {
     pub expected: Option<String>,
     /// Each test that decided, described ("X is 30, expected ≥ 365").
     pub reasons: Vec<String>,
+    /// Where the value of `field` is in the plan's file (byte offset, length), when known:
+    /// reports then need not read the plan again to point at it.
+    pub span: Option<(usize, usize)>,
 }
 
 /// How one rule fared over all plans.
@@ -248,6 +251,7 @@ fn finding(
         actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
         expected: first.map(expectation),
         reasons,
+        span: first.and_then(|l| plan.span(in_dump(l.test.field))),
     }
 }
 

@@ -56,27 +56,45 @@ pub struct Plan {
     pub name: Option<Box<str>>,
     pub region: Option<Box<str>>,
     values: Vec<(FieldId, Slot)>,
+    /// Where each value is in the plan's object (offset from its start, length), in the order
+    /// of `values`; [`NO_SPAN`] when unknown.
+    spans: Vec<(u32, u32)>,
     pub origin: PlanOrigin,
 }
+
+/// The span of a value whose position is not known.
+pub const NO_SPAN: (u32, u32) = (u32::MAX, 0);
 
 static MISSING: Slot = Slot::Missing;
 
 impl Plan {
+    /// A plan with `values`, each with its span in the plan's object (offset from the start of
+    /// the object, length; [`NO_SPAN`] when unknown).
     pub fn new(
         id: Box<str>,
         name: Option<Box<str>>,
         region: Option<Box<str>>,
-        mut values: Vec<(FieldId, Slot)>,
+        mut values: Vec<(FieldId, Slot, (u32, u32))>,
         origin: PlanOrigin,
     ) -> Plan {
-        values.sort_unstable_by_key(|(f, _)| *f);
+        values.sort_unstable_by_key(|(f, _, _)| *f);
+        let spans = values.iter().map(|(_, _, s)| *s).collect();
         Plan {
             id,
             name,
             region,
-            values,
+            values: values.into_iter().map(|(f, v, _)| (f, v)).collect(),
+            spans,
             origin,
         }
+    }
+
+    /// Byte offset (in its file) and length of the value of `field`, when it was loaded and
+    /// its position is known.
+    pub fn span(&self, field: FieldId) -> Option<(usize, usize)> {
+        let i = self.values.binary_search_by_key(&field, |(f, _)| *f).ok()?;
+        let (offset, len) = *self.spans.get(i)?;
+        (offset != u32::MAX).then(|| (self.origin.offset as usize + offset as usize, len as usize))
     }
 
     /// The value of `field`; [`Slot::Missing`] when absent (or not loaded).
@@ -117,6 +135,7 @@ impl Plan {
     /// a plan once its findings are made).
     pub fn forget_values(&mut self) {
         self.values = Vec::new();
+        self.spans = Vec::new();
     }
 
     /// The loaded values, in catalogue order.

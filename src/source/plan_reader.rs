@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use super::error::{At, InputError};
 use super::file::SourceFile;
 use crate::model::catalogue::well_known;
+use crate::model::plan::NO_SPAN;
 use crate::model::value::{self, Slot, Value};
 use crate::model::{FieldId, FieldSet, Kind, Plan, PlanOrigin, FIELDS};
 
@@ -206,7 +207,7 @@ pub fn read_plan(
                                 Slot::Present(Value::Text(t)) => Some(t.clone()),
                                 _ => None,
                             };
-                            values.push((field, slot));
+                            values.push((field, slot, span_in(text, raw.get())));
                             copy
                         }
                         (false, Slot::Present(Value::Text(t))) => Some(t),
@@ -222,7 +223,7 @@ pub fn read_plan(
                     continue;
                 }
                 if keep {
-                    values.push((field, slot));
+                    values.push((field, slot, span_in(text, raw.get())));
                 }
             }
             Err(e) => {
@@ -282,6 +283,15 @@ fn valid_unread(kind: Kind, first: u8) -> bool {
         Kind::Enum(_) => matches!(first, b'"' | b'n'),
         Kind::BackupObjects => matches!(first, b'"' | b'[' | b'n'),
         _ => false,
+    }
+}
+
+/// Where `value` (a slice of the plan object `plan`) lies in it: byte offset and length.
+fn span_in(plan: &str, value: &str) -> (u32, u32) {
+    let offset = value.as_ptr() as usize - plan.as_ptr() as usize;
+    match (u32::try_from(offset), u32::try_from(value.len())) {
+        (Ok(o), Ok(l)) => (o, l),
+        _ => NO_SPAN,
     }
 }
 
@@ -362,5 +372,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn plans_know_where_their_values_are() {
+        let text = "[\n  {\"BackupPlanId\": \"p1\",\n   \"BackupRetentionPeriod\" : \"30\", \"EnableBackupLog\":true}]";
+        let file = SourceFile::new("t.json", text.to_string());
+        let plans: Vec<&RawValue> = serde_json::from_str(file.text()).unwrap();
+        let retention = FieldId::from_name("BackupRetentionPeriod").unwrap();
+        let retain: FieldSet = [retention, well_known::BACKUP_PLAN_ID]
+            .into_iter()
+            .collect();
+        let plan = read_plan(&file, 0, plans[0], retain, &mut Vec::new()).unwrap();
+        let at = |f: FieldId| plan.span(f).map(|(o, l)| &file.text()[o..o + l]);
+        assert_eq!(at(retention), Some("\"30\""));
+        assert_eq!(at(well_known::BACKUP_PLAN_ID), Some("\"p1\""));
+        // Not retained, or absent: no position.
+        assert_eq!(at(FieldId::from_name("EnableBackupLog").unwrap()), None);
+        assert_eq!(at(FieldId::from_name("BackupPeriod").unwrap()), None);
     }
 }
