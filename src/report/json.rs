@@ -171,10 +171,9 @@ pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
                 plan_id: &e.plan_id,
                 plan_name: e.plan_name.as_deref(),
                 region: e.region.as_deref(),
-                fingerprint: e
-                    .fingerprint
-                    .clone()
-                    .unwrap_or_else(|| super::fingerprint(&e.rule, &e.plan_id, e.field.as_deref())),
+                fingerprint: e.fingerprint.clone().unwrap_or_else(|| {
+                    super::fingerprint(&e.rule, &e.plan_id, e.field.as_deref()).into()
+                }),
             })
             .collect()
     });
