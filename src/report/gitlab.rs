@@ -5,9 +5,9 @@
 
 use std::io;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use super::Report;
+use super::{Item, Report};
 use crate::policy::Severity;
 
 #[derive(Serialize)]
@@ -38,42 +38,50 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
+/// Every finding as an issue, each made as it is serialised.
+struct Issues<'r, 'a>(&'r Report<'a>);
+
+impl Serialize for Issues<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.items().map(|item| issue(report, item)))
+    }
+}
+
+fn issue<'r>(report: &Report<'_>, item: Item<'r>) -> Issue<'r> {
+    let at = report.ci_location(&item);
+    let plan = item.plan;
+    let mut description = format!("{}: plan {}", item.rule.id, plan.id);
+    if let Some(name) = plan.name.as_deref() {
+        description.push_str(&format!(" \"{name}\""));
+    }
+    if let Some(region) = plan.region.as_deref() {
+        description.push_str(&format!(" in {region}"));
+    }
+    description.push_str(&format!(": {}", item.finding.message));
+    if let Some(w) = item.status.waived {
+        description = format!("[waived until {}: {}] {description}", w.expires, w.reason);
+    }
+    if let Some(w) = item.status.expired {
+        description.push_str(&format!(" (waiver expired on {})", w.expires));
+    }
+    Issue {
+        description,
+        check_name: &item.rule.id,
+        fingerprint: item.fingerprint,
+        severity: if item.status.waived.is_some() {
+            "info"
+        } else {
+            severity(item.finding.severity)
+        },
+        location: IssueLocation {
+            path: at.path,
+            lines: Lines { begin: at.line },
+        },
+    }
+}
+
 pub fn render(report: &Report<'_>, out: &mut dyn io::Write) -> io::Result<()> {
-    let issues: Vec<Issue<'_>> = report
-        .items()
-        .map(|item| {
-            let at = report.ci_location(&item);
-            let plan = item.plan;
-            let mut description = format!("{}: plan {}", item.rule.id, plan.id);
-            if let Some(name) = plan.name.as_deref() {
-                description.push_str(&format!(" \"{name}\""));
-            }
-            if let Some(region) = plan.region.as_deref() {
-                description.push_str(&format!(" in {region}"));
-            }
-            description.push_str(&format!(": {}", item.finding.message));
-            if let Some(w) = item.status.waived {
-                description = format!("[waived until {}: {}] {description}", w.expires, w.reason);
-            }
-            if let Some(w) = item.status.expired {
-                description.push_str(&format!(" (waiver expired on {})", w.expires));
-            }
-            Issue {
-                description,
-                check_name: &item.rule.id,
-                fingerprint: item.fingerprint,
-                severity: if item.status.waived.is_some() {
-                    "info"
-                } else {
-                    severity(item.finding.severity)
-                },
-                location: IssueLocation {
-                    path: at.path,
-                    lines: Lines { begin: at.line },
-                },
-            }
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    serde_json::to_writer_pretty(&mut *out, &Issues(report))?;
     writeln!(out)
 }

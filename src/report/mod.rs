@@ -17,23 +17,28 @@ pub mod triage;
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::engine::{Evaluation, Finding};
-use crate::model::{FieldId, Plan};
+use crate::model::Plan;
 use crate::policy::{Rule, RuleSet};
+use crate::source::file::{LineCol, SourceFile};
 use crate::source::plan_reader::field_offsets;
 use crate::source::Dataset;
 
-pub use fingerprint::fingerprint;
+pub use fingerprint::{fingerprint, Fingerprint};
 pub use summary::Summary;
 pub use triage::{Status, Triage};
 
 /// Where a finding points: the offending value, or the plan object when the field is absent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
-    pub path: String,
+    /// The input's name, shared by every location in it.
+    #[serde(serialize_with = "serialize_path")]
+    pub path: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -45,8 +50,9 @@ pub struct Location {
     pub len: usize,
 }
 
-/// Where a field's value is in a plan: (field, byte offset, byte length).
-type ValueSpan = (FieldId, usize, usize);
+fn serialize_path<S: serde::Serializer>(path: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(path)
+}
 
 /// Facts about the run that are not findings: what CI formats record beside them.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +73,7 @@ pub struct Report<'a> {
     /// One per finding, in the same order.
     pub locations: Vec<Location>,
     /// One per finding: its identity across runs and formats (see [`fingerprint`]).
-    pub fingerprints: Vec<String>,
+    pub fingerprints: Vec<Fingerprint>,
     /// Waivers and baseline, applied to the findings.
     pub triage: Triage,
     pub summary: Summary,
@@ -109,34 +115,33 @@ impl<'a> Report<'a> {
         eval: &'a Evaluation,
         triage: Triage,
     ) -> Report<'a> {
-        // Findings come plan by plan: read each plan's value positions once.
-        let mut cache: Option<(usize, Vec<ValueSpan>)> = None;
-        let locations = eval
-            .findings
-            .iter()
-            .map(|f| {
-                let plan = &data.plans[f.plan];
-                if cache.as_ref().is_none_or(|(p, _)| *p != f.plan) {
-                    cache = Some((f.plan, field_offsets(data.file_of(plan), &plan.origin)));
-                }
-                let offsets = cache
-                    .as_ref()
-                    .map(|(_, o)| o.as_slice())
-                    .unwrap_or_default();
-                locate(data, f, offsets)
-            })
-            .collect();
-        let fingerprints = eval
-            .findings
-            .iter()
-            .map(|f| {
-                fingerprint(
-                    &rules.rules[f.rule].id,
-                    &data.plans[f.plan].id,
-                    f.field.map(|f| f.name()),
-                )
-            })
-            .collect();
+        let paths: Vec<Arc<str>> = data.files.iter().map(|f| Arc::from(f.name())).collect();
+        let count = eval.findings.len();
+        let (mut locations, mut fingerprints) =
+            (Vec::with_capacity(count), Vec::with_capacity(count));
+        // Findings come plan by plan: each plan's findings are located together (its value
+        // positions read once), the plans of a window on every core. Windows go front to back,
+        // so that the cores read nearby parts of a mapped file and its pages can be released
+        // behind them (see `SourceFile::release_before`).
+        for window in plan_windows(&eval.findings, LOCATE_WINDOW) {
+            let (l, f): (Vec<Location>, Vec<Fingerprint>) = window
+                .par_chunk_by(|a, b| a.plan == b.plan)
+                .flat_map_iter(|group| {
+                    let plan = &data.plans[group[0].plan];
+                    let locations = locate_plan(data, &paths[plan.origin.input as usize], group);
+                    locations.into_iter().zip(group).map(|(location, f)| {
+                        let fingerprint = fingerprint(
+                            &rules.rules[f.rule].id,
+                            &plan.id,
+                            f.field.map(|f| f.name()),
+                        );
+                        (location, fingerprint)
+                    })
+                })
+                .unzip();
+            locations.extend(l);
+            fingerprints.extend(f);
+        }
         let summary = Summary::new(rules, data, eval, &triage);
         Report {
             rules,
@@ -173,7 +178,7 @@ impl<'a> Report<'a> {
             location: &self.locations[index],
             rule: &self.rules.rules[finding.rule],
             plan: &self.data.plans[finding.plan],
-            fingerprint: &self.fingerprints[index],
+            fingerprint: self.fingerprints[index].as_str(),
             status: self.triage.status(index),
         }
     }
@@ -190,7 +195,7 @@ impl<'a> Report<'a> {
     /// the value in it; findings without a file (a live fetch not saved with `--save`, or
     /// stdin) point at the rule in its policy file (`rules/NAME.yaml` for built-in packs).
     pub fn ci_location(&self, item: &Item<'_>) -> CiLocation {
-        let path = &item.location.path;
+        let path: &str = &item.location.path;
         if path.starts_with("live:") || path == "<stdin>" {
             let file = &item.rule.origin.file;
             let name = file.name();
@@ -257,31 +262,98 @@ pub fn relative_path(path: &str, base: Option<&Path>) -> String {
     }
 }
 
-fn locate(data: &Dataset, finding: &Finding, offsets: &[(FieldId, usize, usize)]) -> Location {
-    let plan = &data.plans[finding.plan];
+/// Findings located per parallel window: a few megabytes of a dump.
+const LOCATE_WINDOW: usize = 4096;
+
+/// `findings` cut into runs of about `size` findings, never inside one plan's findings.
+fn plan_windows(findings: &[Finding], size: usize) -> impl Iterator<Item = &[Finding]> {
+    let mut rest = findings;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = size.clamp(1, rest.len());
+        while end < rest.len() && rest[end].plan == rest[end - 1].plan {
+            end += 1;
+        }
+        let (window, after) = rest.split_at(end);
+        rest = after;
+        Some(window)
+    })
+}
+
+/// Locations of consecutive findings of one plan, in their order: the value each finding is
+/// about, or the plan object when the field is absent (or the finding names no field).
+fn locate_plan(data: &Dataset, path: &Arc<str>, findings: &[Finding]) -> Vec<Location> {
+    let plan = &data.plans[findings[0].plan];
     let file = data.file_of(plan);
-    let (offset, len) = finding
-        .field
-        .and_then(|f| offsets.iter().find(|(id, _, _)| *id == f))
-        .map(|(_, o, l)| (*o, *l))
-        .unwrap_or((plan.origin.offset as usize, 1));
-    let start = file.line_col(offset);
-    let value = &file.text()[offset..offset + len];
-    let (end_line, end_column) = match value.rfind('\n') {
-        None => (start.line, start.column + value.chars().count()),
-        Some(i) => (
-            start.line + value.matches('\n').count(),
-            value[i + 1..].chars().count() + 1,
-        ),
+    let origin = plan.origin.offset as usize;
+    let offsets = if findings.iter().any(|f| f.field.is_some()) {
+        field_offsets(file, &plan.origin)
+    } else {
+        // No value to look for; still tell a mapped file what is behind, as `field_offsets` does.
+        file.release_before(origin);
+        Vec::new()
     };
-    Location {
-        path: file.name().to_string(),
-        line: start.line,
-        column: start.column,
-        end_line,
-        end_column,
-        offset,
-        len,
+    let spans: Vec<(usize, usize)> = findings
+        .iter()
+        .map(|f| {
+            f.field
+                .and_then(|f| offsets.iter().find(|(id, _, _)| *id == f))
+                .map_or((origin, 1), |(_, o, l)| (*o, *l))
+        })
+        .collect();
+    // Start positions in file order: one lookup, then a scan from each to the next.
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| spans[i].0);
+    let mut starts = vec![LineCol { line: 0, column: 0 }; spans.len()];
+    let mut last: Option<(usize, LineCol)> = None;
+    for i in order {
+        let offset = spans[i].0;
+        let start = last
+            .and_then(|(at, pos)| Some(advance(pos, text_between(file, at, offset)?)))
+            .unwrap_or_else(|| file.line_col(offset));
+        starts[i] = start;
+        last = Some((offset, start));
+    }
+    spans
+        .iter()
+        .zip(starts)
+        .map(|(&(offset, len), start)| {
+            let end = advance(start, &file.text()[offset..offset + len]);
+            Location {
+                path: Arc::clone(path),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                offset,
+                len,
+            }
+        })
+        .collect()
+}
+
+/// The text from `from` to `to`, when a position at `from` can be carried to `to` by
+/// [`advance`]: both character boundaries, in order, after the byte order mark.
+fn text_between(file: &SourceFile, from: usize, to: usize) -> Option<&str> {
+    if from < file.body().1 {
+        return None;
+    }
+    file.text().get(from..to)
+}
+
+/// The position after `text`, which starts at `from`; columns count characters.
+fn advance(from: LineCol, text: &str) -> LineCol {
+    match memchr::memrchr(b'\n', text.as_bytes()) {
+        None => LineCol {
+            line: from.line,
+            column: from.column + text.chars().count(),
+        },
+        Some(last) => LineCol {
+            line: from.line + memchr::memchr_iter(b'\n', text.as_bytes()).count(),
+            column: text[last + 1..].chars().count() + 1,
+        },
     }
 }
 
@@ -328,5 +400,35 @@ pub fn render(
         Format::Gitlab => gitlab::render(report, out),
         Format::Markdown => markdown::render(report, out),
         Format::Html => html::render(report, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advancing_a_position_agrees_with_looking_it_up() {
+        let file = SourceFile::new(
+            "a.json",
+            "\u{feff}{\"计划\": [\n\t\"x\",\r\n  \"é\"\n], \"b\": 1}\n",
+        );
+        let text = file.text();
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &from in &bounds {
+            for &to in bounds.iter().filter(|&&to| to >= from) {
+                let Some(between) = text_between(&file, from, to) else {
+                    assert!(from < 3, "only the byte order mark is not carried over");
+                    continue;
+                };
+                assert_eq!(
+                    advance(file.line_col(from), between),
+                    file.line_col(to),
+                    "{from}..{to}"
+                );
+            }
+        }
     }
 }

@@ -137,7 +137,12 @@ impl Summary {
                 )
             })
             .collect();
-        let statuses: Vec<_> = (0..eval.findings.len()).map(|i| triage.status(i)).collect();
+        let (mut suppressed, mut active) = (0, 0);
+        for i in 0..eval.findings.len() {
+            let status = triage.status(i);
+            suppressed += usize::from(status.waived.is_some());
+            active += usize::from(status.gates());
+        }
         let baseline = triage.baseline.as_ref().map(|b| BaselineCounts {
             new: b.changes.iter().filter(|c| **c == Change::New).count(),
             unchanged: b
@@ -148,8 +153,8 @@ impl Summary {
             fixed: b.fixed.len(),
         });
         Summary {
-            suppressed: statuses.iter().filter(|s| s.waived.is_some()).count(),
-            active: statuses.iter().filter(|s| s.gates()).count(),
+            suppressed,
+            active,
             baseline,
             unused_waivers,
             plans: eval.plans,
