@@ -35,8 +35,9 @@ pub struct Finding {
     pub expected: Option<String>,
     /// Each test that decided, described ("X is 30, expected ≥ 365").
     pub reasons: Vec<String>,
-    /// Where the value of `field` is in the plan's file (byte offset, length), when known:
-    /// reports then need not read the plan again to point at it.
+    /// Where the value of `field` is in the plan's file (byte offset, length), or the first
+    /// byte of the plan's object when the key is absent; `None` when not known (reports then
+    /// read the plan again to find it).
     pub span: Option<(usize, usize)>,
 }
 
@@ -251,7 +252,13 @@ fn finding(
         actual: first.map(|l| plan.value(in_dump(l.test.field)).into_owned()),
         expected: first.map(expectation),
         reasons,
-        span: first.and_then(|l| plan.span(in_dump(l.test.field))),
+        span: first.and_then(|l| {
+            let field = in_dump(l.test.field);
+            match plan.get(field) {
+                Slot::Missing => Some((plan.origin.offset as usize, 1)),
+                _ => plan.span(field),
+            }
+        }),
     }
 }
 

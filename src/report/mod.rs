@@ -288,7 +288,12 @@ fn locate_plan(data: &Dataset, path: &Arc<str>, findings: &[Finding]) -> Vec<Loc
     let plan = &data.plans[findings[0].plan];
     let file = data.file_of(plan);
     let origin = plan.origin.offset as usize;
-    let offsets = if findings.iter().any(|f| f.field.is_some()) {
+    // The engine records where each deciding value is; read the plan again only for a finding
+    // whose value it could not place.
+    let offsets = if findings
+        .iter()
+        .any(|f| f.field.is_some() && f.span.is_none())
+    {
         field_offsets(file, &plan.origin)
     } else {
         // No value to look for; still tell a mapped file what is behind, as `field_offsets` does.
@@ -298,9 +303,11 @@ fn locate_plan(data: &Dataset, path: &Arc<str>, findings: &[Finding]) -> Vec<Loc
     let spans: Vec<(usize, usize)> = findings
         .iter()
         .map(|f| {
-            f.field
-                .and_then(|f| offsets.iter().find(|(id, _, _)| *id == f))
-                .map_or((origin, 1), |(_, o, l)| (*o, *l))
+            f.span.unwrap_or_else(|| {
+                f.field
+                    .and_then(|f| offsets.iter().find(|(id, _, _)| *id == f))
+                    .map_or((origin, 1), |(_, o, l)| (*o, *l))
+            })
         })
         .collect();
     // Start positions in file order: one lookup, then a scan from each to the next.
