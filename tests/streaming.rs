@@ -36,7 +36,11 @@ fn recommended() -> RuleSet {
     policy::load(&[]).unwrap()
 }
 
-fn load_with(text: &str, rules: &RuleSet, keep: Keep) -> (Dataset, Evaluation) {
+fn load_result(
+    text: &str,
+    rules: &RuleSet,
+    keep: Keep,
+) -> Result<(Dataset, Evaluation), Vec<InputError>> {
     let options = LoadOptions {
         allow_partial: false,
         retain: rules.fields(),
@@ -52,30 +56,16 @@ fn load_with(text: &str, rules: &RuleSet, keep: Keep) -> (Dataset, Evaluation) {
         &Limits::default(),
         &mut std::io::empty(),
         &mut evaluator,
-    )
-    .unwrap();
-    (data, evaluator.finish())
+    )?;
+    Ok((data, evaluator.finish()))
+}
+
+fn load_with(text: &str, rules: &RuleSet, keep: Keep) -> (Dataset, Evaluation) {
+    load_result(text, rules, keep).unwrap()
 }
 
 fn load_errors(text: &str) -> Vec<InputError> {
-    let rules = recommended();
-    let options = LoadOptions {
-        allow_partial: false,
-        retain: rules.fields(),
-    };
-    let input = InputSpec::Text {
-        name: "many.json".into(),
-        text: text.to_string(),
-    };
-    let mut evaluator = Evaluator::new(&rules.rules, Keep::WithFindings);
-    source::load_into(
-        &[input],
-        &options,
-        &Limits::default(),
-        &mut std::io::empty(),
-        &mut evaluator,
-    )
-    .unwrap_err()
+    load_result(text, &recommended(), Keep::WithFindings).unwrap_err()
 }
 
 /// (rule id, plan id, message) of every finding, in report order.
