@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.DBS_LINT || join(root, 'target/debug/dbs-lint');
+const targetDir = resolve(root, process.env.CARGO_TARGET_DIR || 'target');
+const bin = process.env.DBS_LINT || join(targetDir, 'debug/dbs-lint');
 const chrome = process.env.CHROMIUM || '/usr/bin/chromium';
 const work = mkdtempSync(join(tmpdir(), 'dbs-lint-browser-'));
 const report = join(work, 'report.html');
