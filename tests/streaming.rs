@@ -264,3 +264,20 @@ fn cli_reports_the_same_findings_whichever_plans_are_kept() {
     let rules = recommended().rules.len();
     assert_eq!(xml.matches("<testcase ").count(), 3000 * rules);
 }
+
+#[test]
+fn a_dump_of_bad_plans_lists_the_first_errors_and_counts_the_rest() {
+    let plans: Vec<String> = (0..3000)
+        .map(|i| plan_json(i).replace("\"BackupRetentionPeriod\":", "\"BackupRetentionPeriod\":-1"))
+        .collect();
+    let errors = load_errors(&response(&plans));
+    assert_eq!(errors.len(), 51, "{errors:?}");
+    assert!(
+        matches!(errors[50], InputError::More { count: 2950 }),
+        "{}",
+        errors[50]
+    );
+    // The first fifty, in document order.
+    assert!(errors[0].to_string().contains("p00000"), "{}", errors[0]);
+    assert!(errors[49].to_string().contains("p00049"), "{}", errors[49]);
+}

@@ -406,6 +406,9 @@ pub fn load_into(
     let specs = expand(specs, &mut errors);
     let mut data = Dataset::default();
     let mut registry = Registry::default();
+    // Errors found but not kept: only the first `MAX_ERRORS` of each kind per file can be
+    // among the first `MAX_ERRORS` listed, in document order.
+    let mut unlisted = 0usize;
     for spec in &specs {
         let file = match read_input(spec, stdin, limits) {
             Ok(file) => file,
@@ -436,12 +439,29 @@ pub fn load_into(
             for (seq, batch) in rx.iter().enumerate() {
                 let (mut plans, errs) = read_plans(&file, input, options.retain, &batch);
                 drop(batch);
-                plan_errors.extend(errs.into_iter().map(|e| (seq, e)));
+                // Only the first errors are shown: keep those, count the others (a dump with a
+                // million bad plans must not hold a million errors).
+                for e in errs {
+                    if plan_errors.len() < MAX_ERRORS {
+                        plan_errors.push((seq, e));
+                    } else {
+                        unlisted += 1;
+                    }
+                }
                 let dup = registry.add(&mut plans, mark, &data.files);
                 held += dup.held;
                 merged += dup.merged;
-                conflicts.extend(dup.conflicts);
-                if !plans.is_empty() {
+                for e in dup.conflicts {
+                    if conflicts.len() < MAX_ERRORS {
+                        conflicts.push(e);
+                    } else {
+                        unlisted += 1;
+                    }
+                }
+                // Once the load is bound to fail, plans are only checked, not evaluated.
+                let failing =
+                    !(errors.is_empty() && plan_errors.is_empty() && conflicts.is_empty());
+                if !plans.is_empty() && !failing {
                     sink.plans(&mut plans);
                     data.plans.append(&mut plans);
                 }
@@ -505,8 +525,8 @@ pub fn load_into(
     if errors.is_empty() {
         Ok(data)
     } else {
-        if errors.len() > MAX_ERRORS {
-            let more = errors.len() - MAX_ERRORS;
+        if errors.len() + unlisted > MAX_ERRORS {
+            let more = errors.len() + unlisted - MAX_ERRORS;
             errors.truncate(MAX_ERRORS);
             errors.push(InputError::More { count: more });
         }
