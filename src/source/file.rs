@@ -106,36 +106,18 @@ impl SourceFile {
         // the file unchanged.
         let map = unsafe { Mmap::map(file)? };
         let bytes: &[u8] = &map;
-        let mut index = IndexBuilder::default();
-        let mut valid = 0; // bytes known to be UTF-8
-        let mut at = 0;
-        while at < bytes.len() {
-            let end = (at + CHUNK).min(bytes.len());
-            index.feed(&bytes[at..end]);
-            match std::str::from_utf8(&bytes[valid..end]) {
-                Ok(_) => valid = end,
-                Err(e) if e.error_len().is_none() && end < bytes.len() => {
-                    valid += e.valid_up_to();
-                }
-                Err(e) => {
-                    let offset = valid + e.valid_up_to();
-                    let points = index.points;
-                    let pos = position(bytes, &points, bom_len(bytes), offset);
-                    return Ok(Err(NotUtf8At {
-                        line: pos.line,
-                        column: pos.column,
-                    }));
-                }
-            }
-            release(&map, 0, end.saturating_sub(CHECKPOINT));
-            at = end;
-        }
+        let points = match check_and_index(bytes, |done| {
+            release(&map, 0, done.saturating_sub(CHECKPOINT));
+        }) {
+            Ok(points) => points,
+            Err(at) => return Ok(Err(at)),
+        };
         let bom = bom_len(bytes);
         let source = SourceFile {
             name: name.into(),
             bom,
             text: Text::Mapped(map),
-            index: OnceLock::from(index.points),
+            index: OnceLock::from(points),
             released: AtomicUsize::new(0),
         };
         Ok(Ok(Arc::new(source)))
@@ -294,6 +276,93 @@ fn release(map: &Mmap, from: usize, to: usize) -> usize {
         };
     }
     end
+}
+
+/// Checks that `bytes` are UTF-8 and builds their checkpoints, [`CHUNK`] bytes at a time on
+/// every core, calling `done(offset)` once everything before `offset` has been checked.
+fn check_and_index(
+    bytes: &[u8],
+    mut done: impl FnMut(usize),
+) -> Result<Vec<Checkpoint>, NotUtf8At> {
+    use rayon::prelude::*;
+    let window = CHUNK * rayon::current_num_threads().max(1);
+    let mut points: Vec<Checkpoint> = Vec::new();
+    let (mut line, mut column) = (0, 0);
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = (at + window).min(bytes.len());
+        let starts: Vec<usize> = (at..end).step_by(CHUNK).collect();
+        let parts: Vec<(IndexBuilder, Option<usize>)> = starts
+            .par_iter()
+            .map(|&start| {
+                let stop = (start + CHUNK).min(bytes.len());
+                let mut index = IndexBuilder {
+                    at: start,
+                    ..IndexBuilder::default()
+                };
+                index.feed(&bytes[start..stop]);
+                // Validate from the first character that starts in this chunk to the first
+                // that starts in the next: a character cut by the boundary is checked once.
+                let (from, to) = (char_start(bytes, start), char_start(bytes, stop));
+                let error = std::str::from_utf8(&bytes[from..to])
+                    .err()
+                    .map(|e| from + e.valid_up_to());
+                (index, error)
+            })
+            .collect();
+        let mut error = None;
+        for (index, e) in parts {
+            // Positions in a chunk are counted from its start: carry the lines and the column
+            // reached before it.
+            points.extend(index.points.into_iter().map(|p| Checkpoint {
+                offset: p.offset,
+                line: line + p.line,
+                column: if p.line == 0 {
+                    column + p.column
+                } else {
+                    p.column
+                },
+            }));
+            if index.line > 0 {
+                line += index.line;
+                column = index.column;
+            } else {
+                column += index.column;
+            }
+            error = error.or(e);
+        }
+        if let Some(offset) = error {
+            let pos = position(bytes, &points, bom_len(bytes), offset);
+            return Err(NotUtf8At {
+                line: pos.line,
+                column: pos.column,
+            });
+        }
+        done(end);
+        at = end;
+    }
+    if points.is_empty() {
+        points.push(Checkpoint {
+            offset: 0,
+            line: 0,
+            column: 0,
+        });
+    }
+    Ok(points)
+}
+
+/// The first offset at or after `at` where a character starts (or the end): past at most three
+/// continuation bytes, the longest tail a character has. The text's start is always one (any
+/// continuation byte there is an error to find).
+fn char_start(bytes: &[u8], at: usize) -> usize {
+    if at == 0 {
+        return 0;
+    }
+    let mut i = at;
+    while i < bytes.len() && i < at + 3 && (bytes[i] & 0xC0) == 0x80 {
+        i += 1;
+    }
+    i
 }
 
 /// Builds checkpoints over bytes fed in order.
@@ -503,5 +572,99 @@ mod tests {
         let contents = file.read_span(&span, 1, 1).unwrap();
         assert!(contents.data().len() < 2 * LONG_LINE + 10);
         assert_eq!(contents.line(), 0);
+    }
+
+    fn serial_points(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut index = IndexBuilder::default();
+        index.feed(bytes);
+        index
+            .points
+            .iter()
+            .map(|p| (p.offset, p.line, p.column))
+            .collect()
+    }
+
+    /// Texts of a few chunks: lines of several lengths and characters of 1 to 4 bytes, so that
+    /// chunk and checkpoint boundaries fall inside characters and lines.
+    fn mixed_text(chunks: usize) -> String {
+        let pieces = ["a", "é", "计", "𝄞", "\n", "\n\n", "bb"];
+        let mut text = String::new();
+        let mut i = 0usize;
+        while text.len() < CHUNK * chunks + 12_345 {
+            text.push_str(pieces[(i * 7 + i / 13) % pieces.len()]);
+            if i % 5000 == 0 {
+                text.push_str(&"long line ".repeat(2000));
+            }
+            i += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn the_parallel_index_is_the_serial_one() {
+        for text in [
+            mixed_text(3),
+            "x".repeat(CHUNK * 2 + 5),
+            "\n".repeat(CHUNK + 1),
+            String::new(),
+        ] {
+            let bytes = text.as_bytes();
+            let mut done = Vec::new();
+            let points = check_and_index(bytes, |at| done.push(at)).unwrap();
+            let points: Vec<_> = points
+                .iter()
+                .map(|p| (p.offset, p.line, p.column))
+                .collect();
+            assert_eq!(points, serial_points(bytes));
+            assert!(done.windows(2).all(|w| w[0] < w[1]));
+            assert_eq!(done.last().copied().unwrap_or(0), bytes.len());
+        }
+    }
+
+    #[test]
+    fn the_first_invalid_byte_is_found_wherever_chunks_cut() {
+        let text = mixed_text(3);
+        // Just before, on and after chunk boundaries, at the start and at the end.
+        let mut places = vec![0, 1, text.len() - 1];
+        for k in 1..=3 {
+            places.extend([
+                CHUNK * k - 2,
+                CHUNK * k - 1,
+                CHUNK * k,
+                CHUNK * k + 1,
+                CHUNK * k + 2,
+            ]);
+        }
+        for at in places {
+            // A byte never valid, and a continuation byte after an ASCII one.
+            for bad in [&[0xFFu8][..], &[b'a', 0x80]] {
+                if at + bad.len() > text.len() {
+                    continue;
+                }
+                let mut bytes = text.clone().into_bytes();
+                bytes[at..at + bad.len()].copy_from_slice(bad);
+                let Err(e) = std::str::from_utf8(&bytes) else {
+                    panic!("the test text stayed valid");
+                };
+                let expected = e.valid_up_to();
+                let points: Vec<Checkpoint> = serial_points(&bytes)
+                    .into_iter()
+                    .map(|(offset, line, column)| Checkpoint {
+                        offset,
+                        line,
+                        column,
+                    })
+                    .collect();
+                let want = position(&bytes, &points, 0, expected);
+                let Err(got) = check_and_index(&bytes, |_| {}) else {
+                    panic!("{bad:x?} at {at} was not found");
+                };
+                assert_eq!(
+                    (got.line, got.column),
+                    (want.line, want.column),
+                    "{bad:x?} at {at}"
+                );
+            }
+        }
     }
 }
