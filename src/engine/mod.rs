@@ -36,8 +36,8 @@ pub struct Finding {
     /// Each test that decided, described ("X is 30, expected ≥ 365").
     pub reasons: Vec<String>,
     /// Where the value of `field` is in the plan's file (byte offset, length), or the first
-    /// byte of the plan's object when the key is absent; `None` when not known (reports then
-    /// read the plan again to find it).
+    /// byte of the plan's object when the key is absent; `None` when the finding names no
+    /// field.
     pub span: Option<(usize, usize)>,
 }
 

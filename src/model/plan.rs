@@ -57,19 +57,16 @@ pub struct Plan {
     pub region: Option<Box<str>>,
     values: Vec<(FieldId, Slot)>,
     /// Where each value is in the plan's object (offset from its start, length), in the order
-    /// of `values`; [`NO_SPAN`] when unknown.
+    /// of `values` (plan objects are under 4 GiB).
     spans: Vec<(u32, u32)>,
     pub origin: PlanOrigin,
 }
-
-/// The span of a value whose position is not known.
-pub const NO_SPAN: (u32, u32) = (u32::MAX, 0);
 
 static MISSING: Slot = Slot::Missing;
 
 impl Plan {
     /// A plan with `values`, each with its span in the plan's object (offset from the start of
-    /// the object, length; [`NO_SPAN`] when unknown).
+    /// the object, length).
     pub fn new(
         id: Box<str>,
         name: Option<Box<str>>,
@@ -89,12 +86,11 @@ impl Plan {
         }
     }
 
-    /// Byte offset (in its file) and length of the value of `field`, when it was loaded and
-    /// its position is known.
+    /// Byte offset (in its file) and length of the value of `field`, when it was loaded.
     pub fn span(&self, field: FieldId) -> Option<(usize, usize)> {
         let i = self.values.binary_search_by_key(&field, |(f, _)| *f).ok()?;
         let (offset, len) = *self.spans.get(i)?;
-        (offset != u32::MAX).then(|| (self.origin.offset as usize + offset as usize, len as usize))
+        Some((self.origin.offset as usize + offset as usize, len as usize))
     }
 
     /// The value of `field`; [`Slot::Missing`] when absent (or not loaded).

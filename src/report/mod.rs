@@ -1,6 +1,7 @@
 //! Reports: one file per format, each writing a [`Report`] to a `&mut dyn Write`.
 //!
-//! Source positions are resolved here, once, and only for plans that have findings.
+//! Line and column positions are resolved here, once, from the byte spans the engine recorded
+//! for each finding.
 
 pub mod diagnostic;
 pub mod fingerprint;
@@ -26,7 +27,6 @@ use crate::engine::{Evaluation, Finding};
 use crate::model::Plan;
 use crate::policy::{Rule, RuleSet};
 use crate::source::file::{LineCol, SourceFile};
-use crate::source::plan_reader::field_offsets;
 use crate::source::Dataset;
 
 pub use fingerprint::{fingerprint, Fingerprint};
@@ -119,8 +119,8 @@ impl<'a> Report<'a> {
         let count = eval.findings.len();
         let (mut locations, mut fingerprints) =
             (Vec::with_capacity(count), Vec::with_capacity(count));
-        // Findings come plan by plan: each plan's findings are located together (its value
-        // positions read once), the plans of a window on every core. Windows go front to back,
+        // Findings come plan by plan: each plan's findings are located together (one line and
+        // column lookup, carried from value to value), the plans of a window on every core. Windows go front to back,
         // so that the cores read nearby parts of a mapped file and its pages can be released
         // behind them (see `SourceFile::release_before`).
         for window in plan_windows(&eval.findings, LOCATE_WINDOW) {
@@ -288,27 +288,12 @@ fn locate_plan(data: &Dataset, path: &Arc<str>, findings: &[Finding]) -> Vec<Loc
     let plan = &data.plans[findings[0].plan];
     let file = data.file_of(plan);
     let origin = plan.origin.offset as usize;
-    // The engine records where each deciding value is; read the plan again only for a finding
-    // whose value it could not place.
-    let offsets = if findings
-        .iter()
-        .any(|f| f.field.is_some() && f.span.is_none())
-    {
-        field_offsets(file, &plan.origin)
-    } else {
-        // No value to look for; still tell a mapped file what is behind, as `field_offsets` does.
-        file.release_before(origin);
-        Vec::new()
-    };
+    // Plans come front to back: a mapped file may release what lies well before.
+    file.release_before(origin);
+    // The engine recorded where each deciding value is.
     let spans: Vec<(usize, usize)> = findings
         .iter()
-        .map(|f| {
-            f.span.unwrap_or_else(|| {
-                f.field
-                    .and_then(|f| offsets.iter().find(|(id, _, _)| *id == f))
-                    .map_or((origin, 1), |(_, o, l)| (*o, *l))
-            })
-        })
+        .map(|f| f.span.unwrap_or((origin, 1)))
         .collect();
     // Start positions in file order: one lookup, then a scan from each to the next.
     let mut order: Vec<usize> = (0..spans.len()).collect();

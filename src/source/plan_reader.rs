@@ -10,7 +10,6 @@ use serde_json::value::RawValue;
 use super::error::{At, InputError};
 use super::file::SourceFile;
 use crate::model::catalogue::well_known;
-use crate::model::plan::NO_SPAN;
 use crate::model::value::{self, Slot, Value};
 use crate::model::{FieldId, FieldSet, Kind, Plan, PlanOrigin, FIELDS};
 
@@ -109,26 +108,6 @@ fn raw_fields(text: &str) -> Result<RawFields<'_>, serde_json::Error> {
     serde_json::Deserializer::from_str(text).deserialize_map(FieldsVisitor)
 }
 
-/// Byte offset and length of every catalogued value of the plan object at `plan`.
-///
-/// Reports ask plan by plan, front to back: a mapped file may release what lies well before.
-pub fn field_offsets(file: &SourceFile, plan: &PlanOrigin) -> Vec<(FieldId, usize, usize)> {
-    let start = plan.offset as usize;
-    file.release_before(start);
-    let Some(text) = file.text().get(start..start + plan.len as usize) else {
-        return Vec::new();
-    };
-    raw_fields(text)
-        .map(|fields| {
-            fields
-                .fields
-                .iter()
-                .map(|(f, raw)| (*f, file.offset_of(raw.get()), raw.get().len()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Reads the plan whose raw JSON is `raw` (a slice of `file`), keeping the fields in `retain`.
 pub fn read_plan(
     file: &Arc<SourceFile>,
@@ -145,6 +124,20 @@ pub fn read_plan(
             offset,
             text.len().min(80),
             format!("expected a backup plan object, found {}", json_kind(text)),
+            None,
+        ));
+        return None;
+    }
+    if u32::try_from(text.len()).is_err() {
+        // Positions inside a plan are kept in 32 bits.
+        errors.push(InputError::shape(
+            file,
+            offset,
+            1,
+            format!(
+                "this plan object is {} bytes long; a plan may be at most 4 GiB",
+                text.len()
+            ),
             None,
         ));
         return None;
@@ -286,13 +279,11 @@ fn valid_unread(kind: Kind, first: u8) -> bool {
     }
 }
 
-/// Where `value` (a slice of the plan object `plan`) lies in it: byte offset and length.
+/// Where `value` (a slice of the plan object `plan`, which is under 4 GiB) lies in it: byte
+/// offset and length.
 fn span_in(plan: &str, value: &str) -> (u32, u32) {
     let offset = value.as_ptr() as usize - plan.as_ptr() as usize;
-    match (u32::try_from(offset), u32::try_from(value.len())) {
-        (Ok(o), Ok(l)) => (o, l),
-        _ => NO_SPAN,
-    }
+    (offset as u32, value.len() as u32)
 }
 
 fn describe_kind(kind: Kind) -> String {
