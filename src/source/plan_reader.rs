@@ -192,30 +192,24 @@ pub fn read_plan(
         }
         match value::read(def, raw.get()) {
             Ok(slot) => {
-                if identity {
-                    // The plan's own copy; moved out when no rule reads the field.
-                    let read = match (keep, slot) {
-                        (true, slot) => {
-                            let copy = match &slot {
-                                Slot::Present(Value::Text(t)) => Some(t.clone()),
-                                _ => None,
-                            };
-                            values.push((field, slot, span_in(text, raw.get())));
-                            copy
-                        }
-                        (false, Slot::Present(Value::Text(t))) => Some(t),
-                        (false, _) => None,
-                    };
-                    if let Some(t) = read {
-                        match field {
-                            well_known::BACKUP_PLAN_ID => id = Some(t),
-                            well_known::BACKUP_PLAN_NAME => name = Some(t),
-                            _ => region = Some(t),
-                        }
-                    }
-                    continue;
+                // Identity fields go to the plan's own fields: moved there, or copied when a
+                // rule reads them too.
+                let mut slot = Some(slot);
+                let own = match (identity, keep, &slot) {
+                    (true, true, Some(Slot::Present(Value::Text(t)))) => Some(t.clone()),
+                    (true, false, _) => match slot.take() {
+                        Some(Slot::Present(Value::Text(t))) => Some(t),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match (own, field) {
+                    (Some(t), well_known::BACKUP_PLAN_ID) => id = Some(t),
+                    (Some(t), well_known::BACKUP_PLAN_NAME) => name = Some(t),
+                    (Some(t), _) => region = Some(t),
+                    (None, _) => {}
                 }
-                if keep {
+                if let (true, Some(slot)) = (keep, slot) {
                     values.push((field, slot, span_in(text, raw.get())));
                 }
             }
